@@ -1,0 +1,1 @@
+"""Evaluation commands: ``python -m timeline.evaluate tempeval DIR...`` and ``... tls SYSTEM GOLD``."""

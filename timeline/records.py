@@ -1,0 +1,166 @@
+"""Plain records passed from one pipeline stage to the next.
+
+Every stage takes records and returns new ones; nothing is mutated in place. All records are frozen
+dataclasses so they can be hashed, compared and written out deterministically.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of an article's cleaned body that is not the article's own running text."""
+
+    start: int  # offset into Article.body
+    end: int
+    kind: str  # "caption" (photo caption) or "link_title" (a pasted related-story title)
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as loaded from disk.
+
+    ``body`` is the cleaned text: boilerplate lines removed, nothing else rewritten.
+    ``offsets[i]`` is the offset in ``raw`` of ``body[i]``, so any span of the body maps back to the
+    raw file (``raw[offsets[s]:offsets[e-1]+1]``).
+    """
+
+    id: str  # file stem, e.g. "000_ebd112a8c2509409"
+    path: str
+    headline: str | None
+    source: str | None
+    published: date | None  # from metadata; None when not given
+    raw: str
+    body: str
+    offsets: tuple[int, ...]
+    removed: tuple[tuple[int, int, str], ...] = ()  # (raw_start, raw_end, reason) of dropped boilerplate
+    spans: tuple[Span, ...] = ()  # captions and link titles inside body
+    note: str | None = None  # free-text note from metadata
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of ``body`` to the matching span of ``raw``."""
+        if start >= end:
+            pos = self.offsets[start] if start < len(self.offsets) else len(self.raw)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A file that could not be loaded: which file and what is wrong with it."""
+
+    path: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One clue towards an article's reference date."""
+
+    text: str  # the sentence or phrase the clue comes from
+    start: int  # offsets into the text that was analysed
+    end: int
+    clue: str  # rule name, e.g. "explicit-date", "weekday-news", "last-year"
+    earliest: date | None  # what this clue alone allows
+    latest: date | None
+
+
+@dataclass(frozen=True)
+class ReferenceDate:
+    """The date an article's relative expressions are resolved against, and where it came from."""
+
+    best: date | None
+    earliest: date | None
+    latest: date | None
+    confidence: float  # 0..1; 1.0 for a metadata date
+    method: str  # "metadata" or "inferred" (or "none")
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Timex:
+    """A TIMEX3 temporal expression found in a text.
+
+    ``start``/``end`` are character offsets into the text given to ``tag``. ``first_day``/``last_day``
+    is the stretch of calendar the expression covers once resolved (None when it has none, e.g. an
+    unanchored duration or an underspecified value). ``rule`` names the rule that found and resolved it.
+    """
+
+    start: int
+    end: int
+    text: str
+    type: str  # DATE, TIME, DURATION, SET
+    value: str  # TIMEX3 value, e.g. 2016-02-23, 2016-W07, 2015-06, 2014-SU, P10D, PAST_REF
+    mod: str | None = None  # START, MID, END, APPROX, LESS_THAN, MORE_THAN, BEFORE, AFTER, ON_OR_AFTER ...
+    rule: str = ""
+    first_day: date | None = None
+    last_day: date | None = None
+    granularity: str | None = None  # day, week, month, quarter, season, year, decade, century, time, ...
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article's cleaned body."""
+
+    article: str
+    index: int
+    start: int  # offsets into Article.body
+    end: int
+    text: str
+    kind: str = "text"  # "text", "caption", "link_title"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A sentence (or clause) that reports something happening, with the date that anchors it."""
+
+    article: str
+    sentence_index: int
+    text: str
+    start: int  # offsets into Article.raw
+    end: int
+    value: str | None  # TIMEX3 value of the anchoring date; None for undated context
+    granularity: str | None
+    first_day: date | None
+    last_day: date | None
+    timex: Timex | None  # the expression that dated it (None when dated by the reference date)
+    rule: str  # how it was dated, e.g. "timex:<rule>", "reference-date:past-news", "undated"
+    places: tuple[str, ...] = ()
+    kind: str = "event"  # "event", "background", "caption", "undated"
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """One article sentence behind a timeline entry."""
+
+    article: str
+    sentence: str
+    start: int  # offsets into the article's raw text
+    end: int
+    timex: str | None  # text of the temporal expression that dated it
+    rule: str
+    similarity: float | None = None  # similarity to the entry's first source when merged
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated happening on the timeline, possibly reported by several articles."""
+
+    date: str  # TIMEX3 value
+    start: date
+    end: date
+    granularity: str
+    places: tuple[str, ...]
+    sources: tuple[SourceRef, ...]
+    in_campaign: bool  # inside the 2014-2016 campaign window, else background
+    summary: str = ""
+    extractive: bool = False  # summary is a source sentence, not generated
+    guarded: bool = False  # the faithfulness guard rejected at least one generation
+    merge_note: str = ""  # why these sources were merged
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
