@@ -17,6 +17,7 @@ class Span:
     end: int
     kind: str  # "caption" (photo caption) or "link_title" (a pasted related-story title)
     text: str
+    rule: str = ""  # name of the cleaning rule that marked it (resources/boilerplate.toml)
 
 
 @dataclass(frozen=True)
