@@ -1,0 +1,340 @@
+"""Writers for every output format: timeline JSON, events CSV, TimelineJS3, tilse text, TimeML, JSONL.
+
+All writers are byte-deterministic: the same records give the same file, so outputs can be committed
+and diffed. JSON is written with ``ensure_ascii=False``, ``indent=2``, sorted keys inside each
+record (the order of lists is meaningful and kept), ``"\\n"`` line endings and a trailing newline.
+Every writer creates missing parent folders and returns the path it wrote.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from .records import Article, Event, ReferenceDate, SourceRef, Timex, TimelineEntry
+
+#: Line closing each date block of a tilse timeline file.
+TILSE_SEPARATOR = "-" * 32
+
+#: Granularities that TimelineJS shows with year precision only / with year+month precision.
+_YEAR_PRECISION = {"year", "decade", "century", "millennium"}
+_MONTH_PRECISION = {"month", "quarter", "half", "season"}
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _write_text(path: str | Path, text: str) -> Path:
+    """Write UTF-8 text with ``\\n`` line endings, creating parent folders."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    return path
+
+
+def dumps_json(obj) -> str:
+    """The one JSON style of every output: sorted keys, UTF-8 text, two-space indent, final newline."""
+    return json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def chronological(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
+    """Entries by (start, end); a stable sort, so the ordering stage's tie-breaks survive."""
+    return sorted(entries, key=lambda e: (e.start, e.end))
+
+
+# --------------------------------------------------------------------------- timeline.json
+
+def source_record(ref: SourceRef) -> dict:
+    """JSON-ready view of one source sentence (offsets into the article's raw text)."""
+    return {
+        "article": ref.article,
+        "sentence": ref.sentence,
+        "start": ref.start,
+        "end": ref.end,
+        "timex": ref.timex,
+        "rule": ref.rule,
+        "similarity": ref.similarity,
+    }
+
+
+def entry_record(entry: TimelineEntry) -> dict:
+    """JSON-ready view of one timeline entry, provenance included."""
+    return {
+        "date": entry.date,
+        "start": entry.start.isoformat(),
+        "end": entry.end.isoformat(),
+        "granularity": entry.granularity,
+        "summary": entry.summary,
+        "extractive": bool(entry.extractive),
+        "guarded": bool(entry.guarded),
+        "in_campaign": bool(entry.in_campaign),
+        "places": list(entry.places),
+        "merge_note": entry.merge_note,
+        "sources": [source_record(s) for s in entry.sources],
+    }
+
+
+def write_timeline_json(path: str | Path, entries: Iterable[TimelineEntry]) -> Path:
+    """The timeline as a JSON list of entries in chronological order."""
+    return _write_text(path, dumps_json([entry_record(e) for e in chronological(entries)]))
+
+
+# --------------------------------------------------------------------------- events.csv
+
+EVENT_COLUMNS = (
+    "article", "sentence_index", "kind", "value", "granularity", "first_day", "last_day",
+    "timex", "rule", "places", "start", "end", "text",
+)
+
+
+def write_events_csv(path: str | Path, events: Iterable[Event]) -> Path:
+    """One row per event, in the order given; places joined with ``;``; empty cells for missing values.
+
+    ``start``/``end`` are the raw-text offsets of the event's sentence.
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(EVENT_COLUMNS)
+    for e in events:
+        writer.writerow([
+            e.article, e.sentence_index, e.kind, e.value or "", e.granularity or "",
+            _iso(e.first_day) or "", _iso(e.last_day) or "", e.timex.text if e.timex else "",
+            e.rule, ";".join(e.places), e.start, e.end, e.text,
+        ])
+    return _write_text(path, buf.getvalue())
+
+
+# --------------------------------------------------------------------------- TimelineJS3
+
+def _tljs_date(day: date, granularity: str) -> dict:
+    """A TimelineJS date object at the precision the entry is known to."""
+    if granularity in _YEAR_PRECISION:
+        return {"year": day.year}
+    if granularity in _MONTH_PRECISION:
+        return {"year": day.year, "month": day.month}
+    return {"year": day.year, "month": day.month, "day": day.day}
+
+
+def _tljs_display(entry: TimelineEntry) -> str:
+    if entry.start == entry.end:
+        return entry.start.isoformat()
+    return f"{entry.date} ({entry.start.isoformat()} – {entry.end.isoformat()})"
+
+
+def timelinejs_event(entry: TimelineEntry) -> dict:
+    """One TimelineJS3 slide.
+
+    Precision: year-like granularities give ``{"year"}``; month, quarter and season give
+    ``{"year", "month"}`` for the first and last month covered; day, week, weekend and any explicit
+    range give day precision. Entries covering more than one day (at their precision) get an
+    ``end_date``. ``group`` is the first place (``(no place)`` when none), which TimelineJS draws as a row.
+    """
+    start = _tljs_date(entry.start, entry.granularity)
+    end = _tljs_date(entry.end, entry.granularity)
+    headline = entry.summary or (entry.sources[0].sentence if entry.sources else entry.date)
+    articles = sorted({s.article for s in entry.sources})
+    body = escape(_tljs_display(entry))
+    if articles:
+        body += "<br>Sources: " + ", ".join(escape(a) for a in articles)
+    event = {
+        "start_date": start,
+        "text": {"headline": escape(headline), "text": body},
+        "group": entry.places[0] if entry.places else "(no place)",
+    }
+    if end != start:
+        event["end_date"] = end
+    if not entry.in_campaign:
+        event["background"] = {"color": "#eeeeee"}
+    return event
+
+
+def write_timelinejs(path: str | Path, entries: Iterable[TimelineEntry], title: str | None = None,
+                     subtitle: str = "Built automatically from news articles") -> Path:
+    """TimelineJS3 JSON (``{"title", "events"}``), events in chronological order with unique ids.
+
+    ``title`` defaults to ``Timeline <first year>–<last year>`` of the in-campaign entries.
+    """
+    entries = chronological(entries)
+    if title is None:
+        years = sorted({y for e in entries if e.in_campaign for y in (e.start.year, e.end.year)})
+        title = f"Timeline {years[0]}–{years[-1]}" if years else "Timeline"
+    events = []
+    for i, entry in enumerate(entries, start=1):
+        event = timelinejs_event(entry)
+        event["unique_id"] = f"entry-{i:03d}"
+        events.append(event)
+    doc = {"title": {"text": {"headline": escape(title), "text": escape(subtitle)}}, "events": events}
+    return _write_text(path, dumps_json(doc))
+
+
+# --------------------------------------------------------------------------- tilse
+
+def tilse_blocks(entries: Iterable[TimelineEntry]) -> dict[date, list[str]]:
+    """Summary sentences per day, as a tilse timeline holds them.
+
+    tilse timelines are day-based: an entry of coarser granularity (week, month, season, year) or a
+    range is filed under its first day. Entries without a summary contribute their first source
+    sentence, so no dated entry is silently dropped. Dates come out in order; within a date, sentences
+    keep the entries' order.
+    """
+    blocks: dict[date, list[str]] = defaultdict(list)
+    for entry in chronological(entries):
+        text = entry.summary or (entry.sources[0].sentence if entry.sources else "")
+        text = " ".join(text.split())  # one sentence per line: no embedded newlines
+        if text:
+            blocks[entry.start].append(text)
+    return dict(sorted(blocks.items()))
+
+
+def format_tilse(blocks: Mapping[date, Sequence[str]]) -> str:
+    lines: list[str] = []
+    for day in sorted(blocks):
+        lines.append(day.isoformat())
+        lines.extend(" ".join(s.split()) for s in blocks[day])
+        lines.append(TILSE_SEPARATOR)
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def write_tilse(path: str | Path, entries: Iterable[TimelineEntry]) -> Path:
+    """The timeline in tilse's text format: a date line, its sentences, a dashed line; dates in order."""
+    return _write_text(path, format_tilse(tilse_blocks(entries)))
+
+
+def parse_tilse(text: str, *, source: str = "<text>") -> dict[date, list[str]]:
+    """Parse tilse text; raises ValueError naming ``source`` and the line on malformed input."""
+    result: dict[date, list[str]] = {}
+    current: date | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if set(stripped) == {"-"} and len(stripped) >= 3:
+            current = None
+            continue
+        if current is None:
+            try:
+                current = date.fromisoformat(stripped[:10])
+            except ValueError:
+                raise ValueError(f"{source}:{number}: expected a date line (YYYY-MM-DD), got {stripped[:40]!r}")
+            result.setdefault(current, [])
+            continue
+        result[current].append(stripped)
+    return dict(sorted(result.items()))
+
+
+def read_tilse(path: str | Path) -> dict[date, list[str]]:
+    """Read a tilse timeline file into ``{day: [sentence, ...]}`` with days in order."""
+    path = Path(path)
+    return parse_tilse(path.read_text(encoding="utf-8"), source=str(path))
+
+
+# --------------------------------------------------------------------------- TimeML
+
+# characters XML 1.0 cannot carry at all, not even as character references
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """Escaped text; characters XML forbids become U+FFFD one for one, so offsets stay valid; CR is kept."""
+    return escape(_XML_INVALID.sub("\ufffd", text)).replace("\r", "&#13;")  # parsers would drop a raw CR
+
+
+def _dct_value(dct: date | ReferenceDate | None) -> date | None:
+    if isinstance(dct, ReferenceDate):
+        return dct.best
+    return dct
+
+
+def timeml_document(article: Article, timexes: Sequence[Timex], dct: date | ReferenceDate | None,
+                    text: str | None = None) -> str:
+    """A TimeML document (TempEval-3 layout) of the article's text with TIMEX3 tags inline.
+
+    ``text`` defaults to ``article.body``, the text the pipeline tags; timex offsets must point into
+    it. Raises ValueError (naming the article) if a timex does not match the text or overlaps another,
+    rather than writing a file whose tags sit on the wrong words. Control characters that XML 1.0
+    cannot represent are written as U+FFFD (one for one, so offsets still line up).
+    """
+    text = article.body if text is None else text
+    day = _dct_value(dct)
+    ordered = sorted(timexes, key=lambda t: (t.start, -t.end))
+    parts: list[str] = []
+    cursor = 0
+    for i, t in enumerate(ordered, start=1):
+        if not (0 <= t.start <= t.end <= len(text)) or text[t.start:t.end] != t.text:
+            raise ValueError(f"{article.id}: timex {t.text!r} at {t.start}-{t.end} does not match the text")
+        if t.start < cursor:
+            raise ValueError(f"{article.id}: timex {t.text!r} at {t.start}-{t.end} overlaps the previous one")
+        attrs = f'tid="t{i}" type={quoteattr(t.type)} value={quoteattr(t.value)}'
+        if t.mod:
+            attrs += f" mod={quoteattr(t.mod)}"
+        parts.append(_xml_text(text[cursor:t.start]))
+        parts.append(f"<TIMEX3 {attrs}>{_xml_text(t.text)}</TIMEX3>")
+        cursor = t.end
+    parts.append(_xml_text(text[cursor:]))
+    if day is not None:
+        dct_xml = (f'<TIMEX3 tid="t0" type="DATE" value="{day.isoformat()}" temporalFunction="false" '
+                   f'functionInDocument="CREATION_TIME">{day.isoformat()}</TIMEX3>')
+    else:
+        dct_xml = ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        "<TimeML>\n"
+        f"<DOCID>{_xml_text(article.id)}</DOCID>\n"
+        f"<DCT>{dct_xml}</DCT>\n"
+        f"<TEXT>{''.join(parts)}</TEXT>\n"
+        "</TimeML>\n"
+    )
+
+
+def write_timeml(path: str | Path, article: Article, timexes: Sequence[Timex], dct: date | ReferenceDate | None,
+                 text: str | None = None) -> Path:
+    """One TimeML file for one article: its DCT and its TIMEX3 tags (tid, type, value, mod)."""
+    return _write_text(path, timeml_document(article, timexes, dct, text))
+
+
+# --------------------------------------------------------------------------- timexes.jsonl
+
+def timex_record(article_id: str, t: Timex, raw_start: int | None = None, raw_end: int | None = None) -> dict:
+    """JSON-ready view of one expression.
+
+    ``start``/``end`` are offsets into the article's raw file when given (``raw_start``/``raw_end``),
+    else the tagged text's offsets; ``body_start``/``body_end`` always hold the tagged text's offsets.
+    """
+    return {
+        "article": article_id,
+        "start": t.start if raw_start is None else raw_start,
+        "end": t.end if raw_end is None else raw_end,
+        "body_start": t.start,
+        "body_end": t.end,
+        "text": t.text,
+        "type": t.type,
+        "value": t.value,
+        "mod": t.mod,
+        "rule": t.rule,
+        "first_day": _iso(t.first_day),
+        "last_day": _iso(t.last_day),
+        "granularity": t.granularity,
+    }
+
+
+def write_timexes_jsonl(path: str | Path, rows: Iterable[tuple]) -> Path:
+    """One JSON object per line, in the order given.
+
+    Each row is ``(article_id, timex)`` or ``(article_id, timex, raw_start, raw_end)``.
+    """
+    lines = []
+    for row in rows:
+        if len(row) not in (2, 4):
+            raise ValueError(f"timex row must be (article, timex) or (article, timex, raw_start, raw_end): {row!r}")
+        lines.append(json.dumps(timex_record(*row), ensure_ascii=False, sort_keys=True))
+    return _write_text(path, "".join(line + "\n" for line in lines))
