@@ -1,0 +1,64 @@
+"""Place names: transliterations to canonical names, whole-word matching, gazetteer integrity."""
+from __future__ import annotations
+
+from timeline.places import find_places, gazetteer, kind_of, parent_of, place_mentions
+
+
+def test_transliterations_map_to_canonical_names():
+    text = ("The military took control of al-Leiti. Fighters from Misurata entered Sirt, "
+            "then Darnah and Sabrata.")
+    assert find_places(text) == ("Lithi", "Misrata", "Sirte", "Derna", "Sabratha")
+
+
+def test_every_spelling_of_lithi_is_lithi():
+    for spelling in ("Lithi", "al-Leiti", "Leithi", "al-Lithi", "Leiti"):
+        assert find_places(f"Troops entered {spelling} on Sunday.") == ("Lithi",), spelling
+
+
+def test_no_match_inside_other_words():
+    text = "Libyan and Iraqi officials met Syrian and Sirtean envoys; the Derna-based group left."
+    assert find_places(text) == ("Derna",)  # "Libyan", "Iraqi", "Syrian", "Sirtean" are not places
+
+
+def test_lower_case_words_are_not_places():
+    assert find_places("the jordan of the story; a turkey dinner") == ()
+    assert find_places("Drones based in Jordan struck.") == ("Jordan",)
+
+
+def test_order_of_first_mention_and_each_place_once():
+    text = "In Benghazi and Tripoli, then Benghazi again, and Tobruk."
+    assert find_places(text) == ("Benghazi", "Tripoli", "Tobruk")
+
+
+def test_longest_spelling_wins_and_offsets_are_exact():
+    text = "Clashes near Ras Lanuf and in al-Leiti."
+    mentions = place_mentions(text)
+    assert [(m.name, m.text) for m in mentions] == [("Ras Lanuf", "Ras Lanuf"), ("Lithi", "al-Leiti")]
+    assert all(text[m.start:m.end] == m.text for m in mentions)
+
+
+def test_phrases_that_are_not_places_are_ignored():
+    text = "The U.S. Africa Command said recruits came from across Africa."
+    mentions = place_mentions(text)
+    assert [m.start for m in mentions] == [text.rindex("Africa")]
+
+
+def test_kinds_and_parents():
+    assert kind_of("Lithi") == "neighbourhood" and parent_of("Lithi") == "Benghazi"
+    assert kind_of("Benghazi") == "city" and parent_of("Benghazi") == "Libya"
+    assert kind_of("Libya") == "country" and parent_of("Libya") is None
+    assert kind_of("Atlantis") is None
+
+
+def test_gazetteer_is_consistent():
+    places = gazetteer()
+    assert {"Libya", "Benghazi", "Lithi", "Sirte", "Derna", "Sabratha", "Tripoli", "Tobruk", "Misrata",
+            "Guwarsha", "al-Fatayeh", "Ajdabiya", "Ras Lanuf", "Syria", "Iraq", "Sicily", "Italy",
+            "Jordan", "Afghanistan"} <= set(places)
+    for place in places.values():
+        assert place.kind in {"country", "region", "continent", "city", "neighbourhood", "landmark"}
+        assert place.parent is None or place.parent in places
+        if place.kind in {"neighbourhood", "landmark"}:
+            assert place.parent is not None, place.name
+        for variant in place.variants:  # every spelling finds its own place
+            assert find_places(f"It happened in {variant} yesterday.") == (place.name,), variant
