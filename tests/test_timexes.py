@@ -1,0 +1,670 @@
+"""Behaviour of the temporal tagger on real sentences: seed articles (with their metadata dates) and
+general English news sentences, one group per rule family."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import timeline
+from timeline import timex3
+from timeline.timexes import rule_names, tag
+
+
+def found(text: str, dct=None) -> dict[str, tuple]:
+    """expression text -> (type, value, mod) for every expression found (last one wins)."""
+    out = {}
+    for t in tag(text, dct):
+        assert text[t.start:t.end] == t.text
+        out[t.text] = (t.type, t.value, t.mod)
+    return out
+
+
+def one(text: str, expr: str, dct=None):
+    hits = [t for t in tag(text, dct) if t.text == expr]
+    assert hits, f"{expr!r} not found in {[t.text for t in tag(text, dct)]}"
+    return hits[0]
+
+
+# ----------------------------------------------------------------------------- API
+def test_public_api_example():
+    (t,) = timeline.tag("Special forces retook Lithi on Tuesday.", dct="2016-02-23")
+    assert (t.start, t.end, t.text, t.type, t.value, t.mod) == (31, 38, "Tuesday", "DATE", "2016-02-23", None)
+    assert t.rule.startswith("weekday")
+    assert t.first_day == t.last_day == date(2016, 2, 23)
+    assert t.granularity == "day"
+
+
+def test_dct_as_date_and_string_agree():
+    text = "The talks resumed last week and will end next month."
+    assert tag(text, "2016-02-23") == tag(text, date(2016, 2, 23))
+
+
+@pytest.mark.parametrize("bad", ["2016-13-01", "yesterday", "23/02/2016", "2016-02-30", ""])
+def test_invalid_dct_string_is_a_clear_error(bad):
+    with pytest.raises(ValueError, match="dct"):
+        tag("on Tuesday", bad)
+
+
+def test_dct_out_of_supported_range_is_a_clear_error():
+    with pytest.raises(ValueError, match="outside the supported"):
+        tag("on Tuesday", date(1, 1, 1))
+
+
+def test_extreme_reference_dates_do_not_crash():
+    text = "Last year, ten centuries ago, next week, the next 5 years, next summer, on Dec. 31, Christmas."
+    for day in (date(100, 1, 1), date(9899, 12, 31)):
+        for t in tag(text, day):
+            assert timex3.is_valid_value(t.value)
+
+
+def test_invalid_dct_type_is_a_clear_error():
+    with pytest.raises(ValueError, match="dct"):
+        tag("on Tuesday", 20160223)
+
+
+def test_every_rule_has_a_unique_name_and_provenance_uses_it():
+    names = rule_names()
+    assert len(names) == len(set(names))
+    text = "On Tuesday, last week, in June 2014 and for three years, every day since 2001."
+    for t in tag(text, "2016-02-23"):
+        assert any(t.rule == n or t.rule.startswith(n + ":") for n in names), t.rule
+
+
+def test_same_input_same_output():
+    text = "The army said on Friday it had retaken the port, months after the 2014 offensive."
+    assert tag(text, "2015-02-08") == tag(text, "2015-02-08")
+
+
+# ----------------------------------------------------------------------------- seed 000 (2016-02-23, Tuesday)
+D000 = "2016-02-23"
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("Forces loyal to Libya's internationally recognised government seized a key central neighbourhood of "
+     "second city Benghazi from Islamist militias on Tuesday, the military said.", "Tuesday", "2016-02-23"),
+    ("US warplanes flying from a Royal Air Force base in Britain attacked an IS training camp in the western "
+     "Libyan city of Sabratha last week, killing more than 40 people.", "last week", "2016-W07"),
+    ("Lawmaker Ali Al-Qaidi said a new session would be held next week.", "next week", "2016-W09"),
+    ("After launching a major Benghazi offensive at the weekend, loyalists seized Al-Marayseh port.",
+     "the weekend", "2016-W07-WE"),
+    ("Libya has had rival administrations since the summer of 2014 when the recognised government fled Tripoli.",
+     "the summer of 2014", "2014-SU"),
+    ("A power vacuum since the 2011 toppling of dictator Moamer Kadhafi has fostered the rise of IS.", "2011", "2011"),
+    ("some of the worst insurgent attacks since the US invasion of 2001.", "2001", "2001"),
+    ('"Today we came back to our house, after a long time, almost one year," one resident said.', "Today",
+     "2016-02-23"),
+])
+def test_seed_000(text, expr, value):
+    assert one(text, expr, D000).value == value
+
+
+def test_seed_000_almost_one_year_is_a_hedged_duration():
+    t = one('"Today we came back to our house, after a long time, almost one year," one resident said.',
+            "almost one year", D000)
+    assert (t.type, t.value) == ("DURATION", "P1Y")
+    assert t.mod in ("LESS_THAN", "APPROX")
+
+
+def test_seed_000_weekend_interval():
+    t = one("After launching a major Benghazi offensive at the weekend, loyalists seized the port.", "the weekend", D000)
+    assert (t.first_day, t.last_day) == (date(2016, 2, 20), date(2016, 2, 21))
+
+
+@pytest.mark.parametrize("text", [
+    '"The required quorum (89 members of parliament) was not reached," MP Mohamed al-Abbani told AFP.',
+    "establishing a bridgehead just 300 kilometres (190 miles) from Europe.",
+    "Defence minister Roberta Pinotti told the daily Il Messaggero that any strike would be subject to approval.",
+    "seized a key central neighbourhood of second city Benghazi from Islamist militias",
+])
+def test_seed_000_no_false_positives(text):
+    assert tag(text, D000) == []
+
+
+# ----------------------------------------------------------------------------- seed 001 (2016-08-11, Thursday)
+D001 = "2016-08-11"
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("the city's southern and western sections are under control of the Libyan fighters as of Thursday.",
+     "Thursday", "2016-08-11"),
+    ("In a statement on Wednesday, the US Africa Command said 29 strikes had been carried out against IS "
+     "positions as of Tuesday.", "Wednesday", "2016-08-10"),
+    ("In a statement on Wednesday, the US Africa Command said 29 strikes had been carried out against IS "
+     "positions as of Tuesday.", "Tuesday", "2016-08-09"),
+    ("The Pentagon last week announced it had started an air campaign in Sirte.", "last week", "2016-W31"),
+    ("Militants seized control of the city past year.", "past year", "2015"),
+    ("IS seized Sirte in 2015 and Libyan pro-government forces launched an operation to retake it in June.",
+     "2015", "2015"),
+    ("IS seized Sirte in 2015 and Libyan pro-government forces launched an operation to retake it in June.",
+     "June", "2016-06"),
+])
+def test_seed_001(text, expr, value):
+    assert one(text, expr, D001).value == value
+
+
+def test_seed_001_percent_in_quotes_is_not_a_year():
+    assert tag("Libyan official: ’70 percent’ of last IS bastion liberated", D001) == []
+    assert tag("forces in Libya have liberated “70 percent” of the city of Sirte", D001) == []
+
+
+# ----------------------------------------------------------------------------- seed 002 (2016-04-20, Wednesday)
+D002 = "2016-04-20"
+
+
+@pytest.mark.parametrize("text, expr, type_, value", [
+    ("Islamic State fighters retreated from long-held positions around the port city of Derna on Wednesday.",
+     "Wednesday", "DATE", "2016-04-20"),
+    ("The militant group lost control of the city last June to rival armed Islamists.", "last June", "DATE", "2015-06"),
+    ("Last month, a U.N.-backed unity government arrived in Tripoli.", "Last month", "DATE", "2016-03"),
+    ("including when they tried to convene on Monday.", "Monday", "DATE", "2016-04-18"),
+    ("armed factions battled to control the country in the past two years.", "the past two years", "DURATION", "P2Y"),
+    ("have carried out occasional strikes against Islamist rivals around Derna in recent months.", "recent months",
+     "DURATION", "PXM"),
+])
+def test_seed_002(text, expr, type_, value):
+    t = one(text, expr, D002)
+    assert (t.type, t.value) == (type_, value)
+
+
+def test_seed_002_no_false_positives():
+    text = ("Islamic State had retreated from Derna's 400 neighborhood and al-Fatayeh, 20 km (12 miles) south of "
+            "the city. Eastern military forces have also been involved in heavy fighting around 250 km "
+            "(155 miles) to the west.")
+    assert tag(text, D002) == []
+
+
+# ----------------------------------------------------------------------------- seed 003 (2015-02-08, Sunday)
+D003 = "2015-02-08"
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("as witnesses saw corpses on the streets Sunday and ambulances racing by, AP reports.", "Sunday", "2015-02-08"),
+    ("a medical official said at least 10 people had been killed since Friday.", "Friday", "2015-02-06"),
+    ("An official with the special forces said their campaign began early on Saturday.", "Saturday", "2015-02-07"),
+    ("which the US blames for the September 2012 attack on the US Consulate there", "September 2012", "2012-09"),
+    ("Last year, renegade General Khalifa Hifter led a unilateral offensive against the Benghazi militias.",
+     "Last year", "2014"),
+    ("On 15 October, Hifter formally joined ranks with Libya's elected government.", "15 October", "2014-10-15"),
+    ("hold up their guns as they fight in the eastern Libyan city of Benghazi on December 17, 2014.",
+     "December 17, 2014", "2014-12-17"),
+])
+def test_seed_003(text, expr, value):
+    assert one(text, expr, D003).value == value
+
+
+def test_seed_003_less_than_four_years():
+    t = one("The violence has plunged Libya into chaos less than four years after a Nato-backed uprising toppled "
+            "and killed longtime dictator Muammar Gaddafi.", "less than four years", D003)
+    assert (t.type, t.value, t.mod) == ("DURATION", "P4Y", "LESS_THAN")
+
+
+def test_seed_003_since_then_is_not_an_expression():
+    assert tag("Since then, they say they have managed to take control of most of the city.", D003) == []
+
+
+def test_seed_003_since_friday_runs_to_the_reference_date():
+    t = one("at least 10 people had been killed since Friday", "Friday", D003)
+    assert (t.first_day, t.last_day) == (date(2015, 2, 6), date(2015, 2, 8))
+
+
+# ----------------------------------------------------------------------------- seed 004 (2016-08-11, Thursday)
+D004 = "2016-08-11"
+
+
+@pytest.mark.parametrize("text, expr, type_, value, mod", [
+    ("The Washington Post newspaper reported on Tuesday.", "Tuesday", "DATE", "2016-08-09", None),
+    ("who repelled an Islamic State advance south of their city in early May before pushing eastward",
+     "early May", "DATE", "2016-05", "START"),
+    ("a source said on Wednesday.", "Wednesday", "DATE", "2016-08-10", None),
+    ("since the last round of fighting began Wednesday morning.", "Wednesday morning", "TIME", "2016-08-10TMO", None),
+    ("In recent weeks, they have launched an offensive created to break Isil's grip on Sirte.", "recent weeks",
+     "DURATION", "PXW", None),
+    ("Pro-GNA forces entered Sirte in June, but their advance slowed.", "June", "DATE", "2016-06", None),
+    ("“Our forces today managed to achieve a significant advance”, he said.", "today", "DATE", "2016-08-11", None),
+    ("since Gaddafi was ousted and killed in October 2011", "October 2011", "DATE", "2011-10", None),
+])
+def test_seed_004(text, expr, type_, value, mod):
+    t = one(text, expr, D004)
+    assert (t.type, t.value, t.mod) == (type_, value, mod)
+
+
+def test_seed_004_last_ten_days_is_an_anchored_duration():
+    text = "Over the last 10 days, the militias have been supported by heavy United States airstrikes."
+    t = one(text, "the last 10 days", D004)
+    assert (t.type, t.value) == ("DURATION", "P10D")
+    # convention: the N whole days before the reference date
+    assert (t.first_day, t.last_day) == (date(2016, 8, 1), date(2016, 8, 10))
+    assert all(x.text != "Over the last 10 days" for x in tag(text, D004))
+
+
+def test_seed_004_since_august_1():
+    t = one("US drones and fighter jets have carried out 36 strikes over Sirte since August 1.", "August 1", D004)
+    assert t.value == "2016-08-01"
+    assert t.mod == "ON_OR_AFTER"
+    assert (t.first_day, t.last_day) == (date(2016, 8, 1), date(2016, 8, 11))
+
+
+def test_seed_004_first_time_is_not_an_expression():
+    assert tag("American special operations troops have for the first time started directly supporting "
+               "the Libyan forces.", D004) == []
+
+
+# ----------------------------------------------------------------------------- weekdays and tense
+def test_weekday_past_and_future_tense():
+    dct = "2021-03-10"  # a Wednesday
+    assert one("The minister resigned on Monday.", "Monday", dct).value == "2021-03-08"
+    assert one("The minister will resign on Friday.", "Friday", dct).value == "2021-03-12"
+    assert one("The committee is expected to vote on Monday.", "Monday", dct).value == "2021-03-15"
+    assert one("Police said on Wednesday that two men were arrested.", "Wednesday", dct).value == "2021-03-10"
+    assert one("The offer expires as soon as Tuesday.", "Tuesday", dct).value == "2021-03-16"
+
+
+def test_last_and_next_weekday():
+    dct = "2021-03-10"
+    assert one("Rebels shelled the town last Friday.", "last Friday", dct).value == "2021-03-05"
+    assert one("Talks open next Monday.", "next Monday", dct).value == "2021-03-15"
+
+
+def test_weekday_with_part_of_day():
+    t = one("Fighting resumed on Sunday night near the airport.", "Sunday night", "2021-03-10")
+    assert (t.type, t.value) == ("TIME", "2021-03-07TNI")
+
+
+# ----------------------------------------------------------------------------- months, days, years
+def test_yearless_dates_take_the_year_from_tense_and_distance():
+    assert one("The bridge was destroyed in November.", "November", "2021-02-03").value == "2020-11"
+    assert one("Elections are planned for April 5.", "April 5", "2021-02-03").value == "2021-04-05"
+    assert one("The dividend is payable Dec. 15 to holders of record.", "Dec. 15", "1989-11-02").value == "1989-12-15"
+
+
+def test_relative_month_names():
+    assert one("The rebels withdrew last June.", "last June", "2016-08-11").value == "2016-06"
+    assert one("The rebels withdrew last June.", "last June", "2016-04-20").value == "2015-06"
+    assert one("Voting starts next March.", "next March", "2016-04-20").value == "2017-03"
+
+
+def test_may_and_march_the_verbs_are_not_months():
+    assert tag("The government may decide to march on the capital.", "2016-04-20") == []
+    assert tag("Protesters March through the city, and officials say it May rain.", "2016-04-20") == []
+    assert one("The law was passed in May.", "May", "2016-08-11").value == "2016-05"
+
+
+def test_year_in_same_clause_anchors_a_yearless_month_only_there():
+    # same clause: the stated year anchors the month
+    assert one("In 2012, in July, the group seized the port.", "July", "2016-04-20").value == "2012-07"
+    assert one("The town fell on March 3, 2014, and on March 9 the army withdrew.", "March 9",
+               "2016-04-20").value == "2014-03-09"
+    # a separate clause ("... in 2015 and ... in June") keeps the news reading
+    assert one("IS seized the town in 2015 and troops retook it in June.", "June", "2016-08-11").value == "2016-06"
+    # a new paragraph does not inherit the year
+    assert one("The town fell on March 3, 2014.\nOn March 9 the army withdrew.", "March 9",
+               "2016-04-20").value == "2016-03-09"
+
+
+def test_absolute_dates():
+    f = found("The accord signed on 12 July 2011 lapsed on Jan. 5, 2013; the 2015-10-01 report followed.")
+    assert f["12 July 2011"][1] == "2011-07-12"
+    assert f["Jan. 5, 2013"][1] == "2013-01-05"
+    assert f["2015-10-01"][1] == "2015-10-01"
+
+
+def test_impossible_date_is_not_resolved():
+    assert all(t.value != "2015-02-30" for t in tag("It happened on February 30, 2015.", "2016-01-01"))
+
+
+def test_counts_and_measures_are_not_years():
+    assert tag("About 2000 people fled and 1500 troops moved 1200 km.", "2016-01-01") == []
+    assert [t.value for t in tag("The war began in 1990 and ended in 1995.", None)] == ["1990", "1995"]
+
+
+# ----------------------------------------------------------------------------- relative units
+@pytest.mark.parametrize("text, expr, value", [
+    ("Prices rose this year.", "this year", "2016"),
+    ("Prices rose this month.", "this month", "2016-04"),
+    ("Talks resume next month.", "next month", "2016-05"),
+    ("The plant closed last year.", "last year", "2015"),
+    ("The plant closed this week.", "this week", "2016-W16"),
+    ("The plant closed yesterday.", "yesterday", "2016-04-19"),
+    ("The plant reopens tomorrow.", "tomorrow", "2016-04-21"),
+    ("The plant closed three years ago.", "three years ago", "2013"),
+    ("The plant closed two months ago.", "two months ago", "2016-02"),
+    ("Sales rose earlier this year.", "earlier this year", "2016"),
+    ("Shares fell in the third quarter.", "the third quarter", "2015-Q3"),
+    ("They grew up in the 1990s.", "the 1990s", "199"),
+    ("It was built in the 19th century.", "the 19th century", "18"),
+])
+def test_relative_units(text, expr, value):
+    assert one(text, expr, "2016-04-20").value == value
+
+
+def test_quarters_follow_reporting_context():
+    text = "Net income rose to $5 million in the third quarter from $3 million a year earlier."
+    f = found(text, "1989-11-02")
+    assert f["the third quarter"][1] == "1989-Q3"
+    assert f["a year earlier"][1] == "1988-Q3"
+
+
+def test_edges_set_mod():
+    assert found("Sales peaked in late November.", "2016-12-10")["late November"][1:] == ("2016-11", "END")
+    assert found("The offensive began in mid-2014.", "2016-12-10")["mid-2014"][1:] == ("2014", "MID")
+    assert found("Costs fell at the end of 1990.", "2016-12-10")["the end of 1990"][1:] == ("1990", "END")
+
+
+def test_seasons():
+    assert one("Fighting eased last summer.", "last summer", "2016-02-23").value == "2015-SU"
+    assert one("The offensive started in the spring of 2015.", "the spring of 2015", "2016-02-23").value == "2015-SP"
+    assert tag("Prices may fall further.", "2016-02-23") == []
+
+
+# ----------------------------------------------------------------------------- general references
+@pytest.mark.parametrize("text, expr, value", [
+    ("The town is now under army control.", "now", "PRESENT_REF"),
+    ("The rebels recently withdrew.", "recently", "PAST_REF"),
+    ("Such attacks were rare in the past.", "the past", "PAST_REF"),
+    ("The talks may resume in the future.", "the future", "FUTURE_REF"),
+])
+def test_general_references(text, expr, value):
+    assert one(text, expr, "2016-04-20").value == value
+
+
+# ----------------------------------------------------------------------------- durations and sets
+@pytest.mark.parametrize("text, expr, value, mod", [
+    ("The siege lasted two years.", "two years", "P2Y", None),
+    ("The siege lasted 18 months.", "18 months", "P18M", None),
+    ("It took more than three weeks.", "more than three weeks", "P3W", "MORE_THAN"),
+    ("It took about five hours.", "five hours", "PT5H", "APPROX"),  # TimeBank keeps "about" outside
+    ("It took nearly five hours.", "nearly five hours", "PT5H", "LESS_THAN"),
+    ("They fought for several days.", "several days", "PXD", None),
+    ("They fought for years.", "years", "PXY", None),
+    ("A two-year truce was signed.", "two-year", "P2Y", None),
+    ("The talks will take a week.", "a week", "P1W", None),
+    ("The truce held for two and a half years.", "two and a half years", "P2Y6M", None),
+])
+def test_durations(text, expr, value, mod):
+    t = one(text, expr, "2016-04-20")
+    assert (t.type, t.value, t.mod) == ("DURATION", value, mod)
+
+
+def test_ages_and_rates_are_not_durations():
+    assert tag("A 6-year-old boy and his 52-year-old father were rescued.", "2016-04-20") == []
+    assert tag("The airline runs four flights a week at $1.76 a year.", "2016-04-20") == []
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("Patrols go out every day.", "every day", "P1D"),
+    ("The council meets each year.", "each year", "P1Y"),
+    ("The market opens every Friday.", "every Friday", "XXXX-WXX-5"),
+    ("Prices are reviewed twice a year.", "a year", "P1Y"),
+    ("The rate is reset annually.", "annually", "P1Y"),
+])
+def test_sets(text, expr, value):
+    t = one(text, expr, "2016-04-20")
+    assert (t.type, t.value) == ("SET", value)
+
+
+def test_adjective_frequency_words_are_not_sets():
+    assert tag("The board raised the quarterly dividend and daily volume fell.", "2016-04-20") == []
+
+
+# ----------------------------------------------------------------------------- times
+def test_clock_times():
+    t = one("The blast happened at 2 p.m. on Tuesday.", "2 p.m. on Tuesday", "2016-02-25")
+    assert (t.type, t.value) == ("TIME", "2016-02-23T14:00")
+    assert one("The curfew starts at 10:30 p.m.", "10:30 p.m.", "2016-02-25").value == "2016-02-25T22:30"
+    assert one("Police arrived this morning.", "this morning", "2016-02-25").value == "2016-02-25TMO"
+
+
+# ----------------------------------------------------------------------------- no reference date
+def test_without_dct_relative_values_are_underspecified_absolute_ones_resolve():
+    f = found("In June and on Tuesday, talks resumed last week, a year after the 2014 war; they end "
+              "tomorrow. The first round was on December 17, 2014.")
+    assert f["Tuesday"][1] == "XXXX-WXX-2"
+    assert f["last week"][1] == "XXXX-WXX"
+    assert f["2014"][1] == "2014"
+    assert f["December 17, 2014"][1] == "2014-12-17"
+    assert f["June"][1] == "XXXX-06"
+    assert f["tomorrow"][1] == "XXXX-XX-XX"
+    for t in tag("On Tuesday, last week, in June and tomorrow."):
+        assert t.first_day is None and t.last_day is None
+
+
+# ----------------------------------------------------------------------------- timex3 helpers
+@pytest.mark.parametrize("value, gran, first, last", [
+    ("2016-W07", "week", date(2016, 2, 15), date(2016, 2, 21)),
+    ("2016-W07-WE", "weekend", date(2016, 2, 20), date(2016, 2, 21)),
+    ("2014-SU", "season", date(2014, 6, 1), date(2014, 8, 31)),
+    ("2014-WI", "season", date(2014, 12, 1), date(2015, 2, 28)),
+    ("1998-Q3", "quarter", date(1998, 7, 1), date(1998, 9, 30)),
+    ("199", "decade", date(1990, 1, 1), date(1999, 12, 31)),
+    ("2016-08-10TMO", "part-of-day", date(2016, 8, 10), date(2016, 8, 10)),
+    ("2016-02", "month", date(2016, 2, 1), date(2016, 2, 29)),
+])
+def test_timex3_intervals(value, gran, first, last):
+    assert timex3.granularity(value) == gran
+    assert timex3.interval(value) == (first, last)
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("2016-02-23", True), ("P10D", True), ("PT3H", True), ("PXY", True), ("XXXX-WXX-2", True),
+    ("PRESENT_REF", True), ("2016-02-23T14:30", True), ("P2Y6M", True),
+    ("2016-2-23", False), ("P", False), ("yesterday", False), ("2016-W7", False), ("", False),
+])
+def test_timex3_well_formedness(value, ok):
+    assert timex3.is_valid_value(value) is ok
+
+
+# ----------------------------------------------------------------------------- more rule families
+@pytest.mark.parametrize("text, dct, expr, value", [
+    ("Protests continued this past weekend.", "2016-04-20", "this past weekend", "2016-W15-WE"),
+    ("The talks were held in the first week of May.", "2016-06-20", "the first week of May", "2016-W18"),
+    ("Growth slowed in the second half of 2015.", "2016-06-20", "the second half of 2015", "2015-H2"),
+    ("Prices fell at the end of last year.", "2016-06-20", "the end of last year", "2015"),
+    ("The boy was found on Thanksgiving Day.", "1999-12-01", "Thanksgiving Day", "1999-11-25"),
+    ("Shops close on Christmas Day.", "2016-12-01", "Christmas Day", "2016-12-25"),
+    ("In nineteen ninety-six a bomb shook Atlanta.", "1998-01-08", "nineteen ninety-six", "1996"),
+    ("He fled in June 1998 and returned later that year.", "2000-01-07", "later that year", "1998"),
+    ("The summit is on April 24 and 25.", "1999-02-10", "25", "1999-04-25"),
+    ("Inflation was high in the seventies.", "1999-02-10", "the seventies", "197"),
+])
+def test_more_rule_families(text, dct, expr, value):
+    assert one(text, dct=dct, expr=expr).value == value
+
+
+def test_clock_time_after_a_stated_day_takes_that_day():
+    t = one("The offensive began on April 18, 2016 at 10:30 a.m.", "10:30 a.m.", "2016-04-20")
+    assert t.value == "2016-04-18T10:30"
+
+
+def test_every_other_and_every_n():
+    assert one("The council meets every two weeks.", "every two weeks", "2016-04-20").value == "P2W"
+    assert one("Inspectors visit every other month.", "every other month", "2016-04-20").value == "P2M"
+
+
+def test_year_earlier_in_earnings_reports():
+    f = found("Profit rose in the third quarter. The year-earlier period included a charge.", "1989-11-02")
+    assert f["the third quarter"][1] == "1989-Q3"
+    assert f["The year-earlier period"][1] == "1988-Q3"
+
+
+def test_wire_dateline_is_a_date():
+    f = found("WARSAW, March 12 (Xinhua) -- Poland joined NATO on Friday.", "1999-03-13")
+    assert f["March 12"][1] == "1999-03-12"
+    assert f["Friday"][1] == "1999-03-12"
+
+
+def test_seed_files_tag_cleanly():
+    """Every seed article tags without error and with offsets that point at the expression."""
+    import csv
+    from pathlib import Path
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    rows = list(csv.DictReader((seeds / "metadata.csv").open(encoding="utf-8")))
+    assert rows
+    for row in rows:
+        text = (seeds / row["file"]).read_text(encoding="utf-8")
+        result = tag(text, row["published"])
+        assert result, row["file"]
+        for t in result:
+            assert text[t.start:t.end] == t.text
+            assert timex3.is_valid_value(t.value)
+
+
+# ----------------------------------------------------------------------------- TempEval scorer (synthetic file)
+def test_tempeval_scorer_on_a_small_timeml_file(tmp_path, capsys):
+    import json
+
+    from timeline.evaluate import tempeval
+
+    tml = tmp_path / "doc.tml"
+    tml.write_text(
+        '<?xml version="1.0" ?>\n<TimeML>\n<DCT><TIMEX3 tid="t0" type="DATE" value="2016-02-23" '
+        'functionInDocument="CREATION_TIME">20160223</TIMEX3></DCT>\n<TEXT>\nForces retook the town on '
+        '<TIMEX3 tid="t1" type="DATE" value="2016-02-23">Tuesday</TIMEX3> after '
+        '<TIMEX3 tid="t2" type="DURATION" value="P3D">three days</TIMEX3> of fighting &amp; shelling '
+        'that began <TIMEX3 tid="t3" type="DATE" value="2016-W07">last week</TIMEX3>.\n</TEXT>\n</TimeML>\n',
+        encoding="utf-8")
+    doc = tempeval.read_tml(tml)
+    assert doc.dct == "2016-02-23"
+    assert [doc.text[g.start:g.end] for g in doc.timexes] == ["Tuesday", "three days", "last week"]
+    assert "&" in doc.text and "&amp;" not in doc.text
+    errors = tmp_path / "errors.tsv"
+    assert tempeval.main([str(tmp_path), "--errors", str(errors)]) == 0
+    summary = json.loads(capsys.readouterr().out)["all"]
+    assert summary["gold"] == 3 and summary["documents"] == 1
+    assert summary["relaxed"]["f1"] == 1.0 and summary["value"]["f1"] == 1.0
+    assert errors.exists()
+
+
+def test_tempeval_scorer_reports_missing_input(tmp_path, capsys):
+    from timeline.evaluate import tempeval
+
+    assert tempeval.main([str(tmp_path / "nowhere")]) == 1
+    assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_named_days_and_districts_are_not_dates():
+    assert tag("Tourists crowd the Latin Quarter and fighting hit the Christian quarter.", "2016-04-20") == []
+    assert tag("He scored in the second half of the match.", "2016-04-20") == []
+    assert tag("The Sunday Times reported on Black Tuesday and Super Tuesday.", "2016-04-20") == []
+    assert one("Profit rose 5% in the quarter.", "the quarter", "2016-04-20").value == "2016-Q1"
+
+
+def test_easter_based_holidays():
+    assert one("Good Friday prayers were held.", "Good Friday", "2016-04-20").value == "2016-03-25"
+    assert one("Easter 2015 was late.", "Easter 2015", "2016-04-20").value == "2015-04-05"
+
+
+def test_weekday_and_yearless_date_agree_on_the_year():
+    t = one("The talks opened on Monday, March 3.", "Monday, March 3", "2015-01-20")
+    assert t.value == "2014-03-03"  # 3 March 2014 was a Monday; in 2015 it is a Tuesday
+
+
+def test_past_decade_is_a_duration_up_to_the_reference_date():
+    t = one("Violence rose over the past decade.", "the past decade", "2016-04-20")
+    assert (t.type, t.value) == ("DURATION", "P10Y")
+    assert t.last_day == date(2016, 4, 19)
+
+
+def test_fiscal_year_ended_is_a_duration():
+    t = one("Net income for the year ended Sept. 30 rose.", "the year", "1989-11-02")
+    assert (t.type, t.value) == ("DURATION", "P1Y")
+
+
+def test_quarter_without_year_is_the_latest_such_quarter():
+    assert one("Profit fell in the fourth quarter.", "the fourth quarter", "1998-01-26").value == "1997-Q4"
+    assert one("Profit will rise in the first quarter.", "the first quarter", "1989-11-02").value == "1990-Q1"
+
+
+def test_overnight_is_the_night_before():
+    t = one("Rebels shelled the port overnight.", "overnight", "2016-04-20")
+    assert (t.type, t.value) == ("TIME", "2016-04-19TNI")
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("The market opens on Fridays.", "Fridays", "XXXX-WXX-5"),
+    ("Flights leave on Tuesday nights.", "Tuesday nights", "XXXX-WXX-2TNI"),
+    ("Floods come each July.", "each July", "XXXX-07"),
+])
+def test_weekly_and_yearly_recurrences(text, expr, value):
+    t = one(text, expr, "2016-04-20")
+    assert (t.type, t.value) == ("SET", value)
+
+
+# One real sentence per rule: every rule can fire and resolve (its pattern's groups fit its resolver).
+RULE_EXAMPLES = {
+    "date:iso": ("The report is dated 2015-10-01.", "2015-10-01"),
+    "date:numeric-us": ("The memo was sent on 4/19/2016.", "4/19/2016"),
+    "date:month-day-year": ("The city fell on December 17, 2014.", "December 17, 2014"),
+    "date:day-month-year": ("The accord was signed on 12 July 2011.", "12 July 2011"),
+    "date:month-day": ("The vote was held on March 9.", "March 9"),
+    "date:day-month": ("Hifter joined the government on 15 October.", "15 October"),
+    "date:month-year": ("The attack took place in September 2012.", "September 2012"),
+    "date:month": ("The port reopened in November.", "November"),
+    "date:month-relative-year": ("The port reopened in July last year.", "July last year"),
+    "date:season-year": ("The government fled in the summer of 2014.", "the summer of 2014"),
+    "date:year-season": ("Talks stalled in the 2014 summer.", "the 2014 summer"),
+    "date:season": ("The front was quiet last winter.", "last winter"),
+    "date:season-bare": ("The offensive began in spring.", "spring"),
+    "date:year": ("The dictator was toppled in 2011.", "2011"),
+    "date:year-spoken": ("In nineteen ninety-one he was convicted.", "nineteen ninety-one"),
+    "date:year-span": ("The report covers 2010-2015.", "2010"),
+    "date:decade": ("The group was founded in the 1990s.", "the 1990s"),
+    "date:decade-words": ("Oil was cheap in the eighties.", "the eighties"),
+    "date:century": ("The fort dates from the 19th century.", "the 19th century"),
+    "deictic:day": ("The minister resigned yesterday.", "yesterday"),
+    "deictic:this-part-of-day": ("Shelling resumed this morning.", "this morning"),
+    "deictic:overnight": ("Rebels shelled the port overnight.", "overnight"),
+    "weekday": ("Forces retook the town on Tuesday.", "Tuesday"),
+    "weekday:part-of-day-first": ("Fighting began on the night of Friday.", "night of Friday"),
+    "relative:unit": ("Airstrikes hit the camp last week.", "last week"),
+    "relative:nth-week-of-month": ("Talks were held in the first week of May.", "the first week of May"),
+    "relative:the-weekend": ("The offensive began at the weekend.", "the weekend"),
+    "relative:edge-of-this": ("Prices rose earlier this year.", "earlier this year"),
+    "relative:year-end": ("The plant will close by year-end.", "year-end"),
+    "relative:month-name": ("The militants lost the city last June.", "last June"),
+    "relative:ago": ("The town fell three years ago.", "three years ago"),
+    "relative:year-earlier": ("Profit rose in the third quarter. The year-earlier period was weak.",
+                              "The year-earlier period"),
+    "relative:quarter": ("Profit rose in the third quarter.", "the third quarter"),
+    "relative:the-year": ("Sales fell in the full year.", "the full year"),
+    "ref:present": ("The town is now quiet.", "now"),
+    "ref:past": ("The rebels recently withdrew.", "recently"),
+    "ref:past-years": ("Violence grew in recent years.", "recent years"),
+    "ref:future": ("Talks may resume in the future.", "the future"),
+    "duration:anchored": ("The truce held for the past 18 months.", "the past 18 months"),
+    "duration:amount": ("The siege lasted two years.", "two years"),
+    "duration:a-unit": ("The talks will take a week.", "a week"),
+    "duration:adjective": ("A two-year truce was signed.", "two-year"),
+    "duration:fuzzy": ("They fought for several days.", "several days"),
+    "duration:bare-plural": ("They fought for years.", "years"),
+    "duration:half": ("The talks took half an hour.", "half an hour"),
+    "time:clock": ("The blast happened at 2 p.m.", "2 p.m."),
+    "time:clock-24h": ("The curfew starts at 22:30 GMT.", "22:30 GMT"),
+    "time:noon": ("The deadline expired at noon.", "noon"),
+    "set:every": ("Patrols go out every day.", "every day"),
+    "set:plural-weekday": ("The market opens on Fridays.", "Fridays"),
+    "set:frequency": ("Prices are reviewed twice a year.", "a year"),
+    "set:adverb": ("The rate is reset annually.", "annually"),
+    "relative:fiscal-year-ended": ("Net income for the year ended Sept. 30 rose.", "the year"),
+    "relative:for-the-year": ("For the year, profit was flat.", "the year"),
+    "date:holiday": ("Shops close on Christmas Day.", "Christmas Day"),
+    "date:second-day-of-pair": ("The summit is on April 24 and 25.", "25"),
+    "narrative:that-unit": ("He fled in June 1998 and returned later that year.", "later that year"),
+    "duration:plural-adjective": ("The decades-long feud ended.", "decades-long"),
+    "duration:unit-long": ("A day-long meeting ended.", "day-long"),
+    "ref:future-phrase": ("The bonds will be sold at a later date.", "a later date"),
+    "deictic:edge-part-of-day": ("By mid-afternoon the shelling stopped.", "mid-afternoon"),
+}
+
+
+def test_every_rule_has_an_example():
+    assert sorted(RULE_EXAMPLES) == sorted(rule_names())
+
+
+@pytest.mark.parametrize("name", sorted(RULE_EXAMPLES))
+def test_rule_fires_on_its_example(name):
+    text, expr = RULE_EXAMPLES[name]
+    for dct in ("1999-06-15", None):
+        hits = [t for t in tag(text, dct) if t.text == expr]
+        assert hits, f"{name}: {expr!r} not in {[t.text for t in tag(text, dct)]}"
+        assert hits[0].rule == name or hits[0].rule.startswith(name + ":"), hits[0].rule
