@@ -1,0 +1,119 @@
+"""End to end on the seeds: the main job's outputs, their determinism, and the notebook views."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import timeline
+from timeline.pipeline import build_timeline, month_groups, write_outputs
+from timeline.views import entries_table, events_table, highlight_timexes, refdate_table, timex_table
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="module")
+def result():
+    return build_timeline(SEEDS, model=None)
+
+
+def test_every_article_is_used_with_its_metadata_date(result):
+    assert result.stats["articles"] == 5 and result.stats["load_errors"] == 0
+    assert {r.method for r in result.refdates.values()} == {"metadata"}
+    assert result.refdates["003_3907a09cbc1637f9"].best.isoformat() == "2015-02-08"
+
+
+def test_entries_are_chronological_and_sourced(result):
+    starts = [e.start for e in result.entries]
+    assert starts == sorted(starts)
+    for entry in result.entries:
+        assert entry.sources, entry
+        assert entry.start <= entry.end
+        for source in entry.sources:
+            raw = result.corpus[source.article].raw
+            # every source quotes the raw article at the recorded offsets (whitespace aside)
+            assert " ".join(source.sentence.split()) in " ".join(raw[source.start:source.end].split())
+
+
+def test_outputs_are_written_and_byte_identical_across_runs(result, tmp_path):
+    first = write_outputs(result, tmp_path / "a", None)
+    again = build_timeline(SEEDS, model=None)
+    second = write_outputs(again, tmp_path / "b", None)
+    names = sorted(p.relative_to(tmp_path / "a").as_posix() for p in first)
+    assert "timexes.jsonl" in names and "timeline.json" in names and "events.csv" in names
+    assert "timeml/000_ebd112a8c2509409.tml" in names
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    rows = [json.loads(line) for line in (tmp_path / "a" / "timexes.jsonl").read_text().splitlines()]
+    lithi = [r for r in rows if r["article"] == "000_ebd112a8c2509409" and r["text"] == "Tuesday"]
+    assert lithi and all(r["value"] == "2016-02-23" for r in lithi)
+    raw = (SEEDS / "000_ebd112a8c2509409.txt").read_text(encoding="utf-8")
+    assert all(raw[r["start"]:r["end"]] == r["text"] for r in rows if r["article"].startswith("000"))
+
+
+def test_bad_file_in_the_folder_does_not_take_the_batch_down(tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    (folder / "zz_empty.txt").write_bytes(b"")
+    (folder / "zz_binary.txt").write_bytes(b"\x00\x01\xff\xfe")
+    out = build_timeline(folder, model=None)
+    assert out.stats["articles"] == 5
+    problems = " ".join(str(e) for e in out.corpus.errors)
+    assert "zz_empty.txt" in problems and "zz_binary.txt" in problems
+
+
+def test_month_groups_only_hold_campaign_months(result):
+    groups = month_groups(result.entries)
+    assert list(groups) == sorted(groups)
+    assert "2016-08" in groups and "2016-02" in groups
+    assert all(e.in_campaign for group in groups.values() for e in group)
+    assert not any(label.startswith(("2001", "2011", "2012")) for label in groups)
+
+
+def test_injected_summarizer_fills_every_entry(result):
+    class EchoSummarizer:
+        """Stands in for the model: the first source sentence is the summary."""
+
+        def summarize_entries(self, entries):
+            from dataclasses import replace
+
+            return [replace(e, summary=e.sources[0].sentence, extractive=True) for e in entries]
+
+        def summarize_period(self, label, entries):
+            from timeline.summaries import PeriodSummary
+
+            return PeriodSummary(label=label, text=" ".join(e.summary for e in entries), extractive=True,
+                                 guarded=False, sources=tuple(e.date for e in entries))
+
+        def summarize_overview(self, entries):
+            return self.summarize_period("overview", entries)
+
+        def report(self):
+            return {"fallbacks": 0}
+
+    out = build_timeline(result.corpus, summarizer=EchoSummarizer())
+    assert all(e.summary for e in out.entries)
+    assert [p.label for p in out.periods] == list(month_groups(out.entries))
+    assert out.overview is not None and out.stats["summaries"] == {"fallbacks": 0}
+
+
+def test_views_render_real_records(result):
+    article = result.corpus["000_ebd112a8c2509409"]
+    html = highlight_timexes(article.body, result.timexes[article.id])
+    assert html.count("<mark") == len(result.timexes[article.id])
+    assert "2016-W07" in html and "&lt;" not in article.body
+    table = timex_table(result.timexes)
+    assert len(table) == result.stats["timexes"]
+    assert set(table["type"]) <= {"DATE", "TIME", "DURATION", "SET"}
+    assert len(events_table(result.events)) == len(result.events)
+    entries = entries_table(result.entries)
+    assert list(entries["date"]) == [e.date for e in result.entries]
+    inferred = {a.id: timeline.infer_reference_date(a.body) for a in result.corpus}
+    refs = refdate_table(result.corpus.articles, result.refdates, inferred)
+    assert list(refs["method"]) == ["metadata"] * 5
+    # whatever the text alone supports must not contradict the metadata date
+    for _, row in refs.iterrows():
+        assert row["text_earliest"] is None or row["text_earliest"] <= row["metadata"]

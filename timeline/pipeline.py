@@ -1,0 +1,249 @@
+"""The whole job: a folder of articles in, a dated, ordered, summarized timeline out.
+
+``build_timeline`` runs the stages in memory (no files written besides the summary cache), so
+notebooks and other programs can inspect every intermediate record. ``run_pipeline`` adds the I/O
+edges: it writes every output file and figure. Each stage lives in its own module; this one only
+wires them together.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .records import Event, ReferenceDate, Timex, TimelineEntry
+
+#: Summary cache written next to the outputs, so a rerun (or CI) never needs the model again.
+SUMMARY_CACHE_NAME = "summary_cache.json"
+
+
+@dataclass(frozen=True)
+class TimelineResult:
+    """Everything one run produced, stage by stage."""
+
+    corpus: object  # timeline.corpus.Corpus
+    refdates: dict[str, ReferenceDate]
+    timexes: dict[str, tuple[Timex, ...]]
+    events: tuple[Event, ...]
+    entries: tuple[TimelineEntry, ...]
+    periods: tuple = ()  # timeline.summaries.PeriodSummary, one per month
+    overview: object | None = None  # PeriodSummary for the whole campaign
+    stats: dict = field(default_factory=dict)
+
+
+def _log(progress: bool, message: str) -> None:
+    if progress:
+        print(message, file=sys.stderr, flush=True)
+
+
+def month_groups(entries: Sequence[TimelineEntry]) -> dict[str, list[TimelineEntry]]:
+    """Campaign entries grouped by the month they start in (``YYYY-MM``), months in order.
+
+    Entries coarser than a month (a season, a year) belong to no single month and are left to
+    the campaign overview.
+    """
+    groups: dict[str, list[TimelineEntry]] = defaultdict(list)
+    for entry in entries:
+        if not entry.in_campaign or entry.granularity in {"season", "year", "quarter", "decade", "century"}:
+            continue
+        groups[entry.start.strftime("%Y-%m")].append(entry)
+    return dict(sorted(groups.items()))
+
+
+def build_timeline(
+    source,
+    *,
+    model: str | None = "default",
+    summary_cache: Path | None = None,
+    merge_threshold: float | None = None,
+    progress: bool = False,
+    summarizer=None,
+) -> TimelineResult:
+    """Run corpus -> reference dates -> timexes -> events -> merging -> ordering -> summaries.
+
+    ``source`` is a folder path or an already loaded ``Corpus``. ``model=None`` skips the
+    summaries (entries keep an empty summary). A ready ``summarizer`` may be passed instead of a
+    model name (tests inject one).
+    """
+    from .corpus import Corpus, load_corpus
+    from .events import extract_events
+    from .merging import merge_events
+    from .ordering import order_entries
+    from .refdate import reference_date_for
+    from .timexes import tag
+
+    corpus = source if isinstance(source, Corpus) else load_corpus(source)
+    for error in corpus.errors:
+        _log(True, f"warning: {error}")
+    _log(progress, f"loaded {len(corpus.articles)} articles ({len(corpus.errors)} problems)")
+
+    refdates = {a.id: reference_date_for(a) for a in corpus.articles}
+    timexes = {a.id: tuple(tag(a.body, refdates[a.id].best)) for a in corpus.articles}
+    _log(progress, f"tagged {sum(map(len, timexes.values()))} temporal expressions")
+
+    events: list[Event] = []
+    for article in corpus.articles:
+        events.extend(extract_events(article, timexes[article.id], refdates[article.id]))
+    merge_kwargs = {} if merge_threshold is None else {"threshold": merge_threshold}
+    entries = order_entries(merge_events(events, **merge_kwargs))
+    _log(progress, f"{len(events)} events -> {len(entries)} timeline entries")
+
+    stats: dict = {
+        "articles": len(corpus.articles),
+        "load_errors": len(corpus.errors),
+        "timexes": sum(map(len, timexes.values())),
+        "events": len(events),
+        "dated_events": sum(1 for e in events if e.value is not None),
+        "entries": len(entries),
+        "merged_entries": sum(1 for e in entries if len({s.article for s in e.sources}) > 1),
+    }
+    periods: tuple = ()
+    overview = None
+    if summarizer is None and model is not None:
+        from .summaries import Summarizer
+
+        summarizer = Summarizer(model, cache_path=summary_cache, progress=progress)
+    if summarizer is not None:
+        entries = summarizer.summarize_entries(entries)
+        groups = month_groups(entries)
+        periods = tuple(summarizer.summarize_period(label, group) for label, group in groups.items())
+        overview = summarizer.summarize_overview([e for e in entries if e.in_campaign])
+        stats["summaries"] = summarizer.report()
+
+    return TimelineResult(
+        corpus=corpus,
+        refdates=refdates,
+        timexes=timexes,
+        events=tuple(events),
+        entries=tuple(entries),
+        periods=periods,
+        overview=overview,
+        stats=stats,
+    )
+
+
+def refdate_record(article_id: str, ref: ReferenceDate) -> dict:
+    """JSON-ready view of a reference date with its evidence."""
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    return {
+        "article": article_id,
+        "best": iso(ref.best),
+        "earliest": iso(ref.earliest),
+        "latest": iso(ref.latest),
+        "confidence": ref.confidence,
+        "method": ref.method,
+        "evidence": [
+            {"clue": e.clue, "text": e.text, "earliest": iso(e.earliest), "latest": iso(e.latest)}
+            for e in ref.evidence
+        ],
+    }
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+
+
+def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | None) -> list[Path]:
+    """Write every output file (and figure) of ``result``; returns the paths written."""
+    from . import exports
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    articles = {a.id: a for a in result.corpus.articles}
+    written: list[Path] = []
+
+    rows = []
+    for article_id, found in result.timexes.items():
+        article = articles[article_id]
+        for t in found:
+            raw_start, raw_end = article.raw_span(t.start, t.end)
+            rows.append((article_id, t, raw_start, raw_end))
+    exports.write_timexes_jsonl(out_dir / "timexes.jsonl", rows)
+    written.append(out_dir / "timexes.jsonl")
+
+    _write_text(
+        out_dir / "reference_dates.json",
+        json.dumps([refdate_record(k, v) for k, v in result.refdates.items()], indent=2, ensure_ascii=False) + "\n",
+    )
+    written.append(out_dir / "reference_dates.json")
+
+    written.append(out_dir / "timeline.json")
+    exports.write_timeline_json(out_dir / "timeline.json", result.entries)
+    written.append(out_dir / "events.csv")
+    exports.write_events_csv(out_dir / "events.csv", result.events)
+    written.append(out_dir / "timelinejs.json")
+    exports.write_timelinejs(out_dir / "timelinejs.json", result.entries)
+    written.append(out_dir / "timeline.txt")
+    exports.write_tilse(out_dir / "timeline.txt", result.entries)
+    for article_id, found in result.timexes.items():
+        path = out_dir / "timeml" / f"{article_id}.tml"
+        exports.write_timeml(path, articles[article_id], found, result.refdates[article_id].best)
+        written.append(path)
+
+    if result.periods or result.overview is not None:
+        summaries = {
+            "months": [_period_record(p) for p in result.periods],
+            "overview": _period_record(result.overview) if result.overview is not None else None,
+        }
+        _write_text(out_dir / "summaries.json", json.dumps(summaries, indent=2, ensure_ascii=False) + "\n")
+        written.append(out_dir / "summaries.json")
+
+    _write_text(out_dir / "report.json", json.dumps(result.stats, indent=2, sort_keys=True) + "\n")
+    written.append(out_dir / "report.json")
+
+    if figures_dir is not None:
+        from .charts import write_figures
+
+        written.extend(
+            write_figures(
+                Path(figures_dir),
+                result.entries,
+                result.corpus.articles,
+                result.refdates,
+                result.timexes,
+                periods=result.periods,
+                overview=result.overview,
+            )
+        )
+    return written
+
+
+def _period_record(period) -> dict:
+    return {
+        "label": period.label,
+        "text": period.text,
+        "extractive": period.extractive,
+        "guarded": period.guarded,
+        "sources": list(period.sources),
+    }
+
+
+def run_pipeline(
+    seeds_dir: str | Path,
+    out_dir: str | Path = "outputs",
+    figures_dir: str | Path | None = "figures",
+    *,
+    model: str | None = "default",
+    summaries: bool = True,
+    progress: bool = True,
+) -> TimelineResult:
+    """The main job: build the timeline of ``seeds_dir`` and write outputs and figures.
+
+    Summaries are cached in ``<out_dir>/summary_cache.json``; with that file present a rerun
+    never loads the model and gives the same bytes.
+    """
+    out_dir = Path(out_dir)
+    result = build_timeline(
+        Path(seeds_dir),
+        model=model if summaries else None,
+        summary_cache=out_dir / SUMMARY_CACHE_NAME,
+        progress=progress,
+    )
+    written = write_outputs(result, out_dir, None if figures_dir is None else Path(figures_dir))
+    _log(progress, f"wrote {len(written)} files")
+    return result
