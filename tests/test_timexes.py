@@ -590,6 +590,87 @@ def test_weekly_and_yearly_recurrences(text, expr, value):
     assert (t.type, t.value) == ("SET", value)
 
 
+# ----------------------------------------------------------------------------- second round of general rules
+@pytest.mark.parametrize("text, expr", [
+    ("Thousands joined the daily rally outside the court.", "daily"),
+    ("The mayor gave his weekly radio address on Saturday.", "weekly"),
+    ("Guards count the prisoners on a daily basis.", "daily"),
+])
+def test_recurring_event_adjectives_are_sets(text, expr):
+    t = one(text, expr, "2016-04-20")
+    assert (t.type, t.value) == ("SET", {"daily": "P1D", "weekly": "P1W"}[expr])
+
+
+def test_measures_rates_and_newspapers_are_not_sets():
+    text = ("Average daily turnover fell, weekly sales rose 20% annually, the plant makes 400 units annually "
+            "and the party daily Granma said so.")
+    assert [t.text for t in tag(text, "2016-04-20") if t.type == "SET"] == []
+
+
+@pytest.mark.parametrize("text, dct, expr, value", [
+    # a story's "the following year" counts from the story's own last date, not from the reference date
+    ("The mill closed on June 3, 1998, and reopened the following year.", "2016-04-20", "the following year",
+     "1999"),
+    ("The strike began in March. The following month, the owners gave in.", "2016-10-20",
+     "The following month", "2016-04"),
+    ("He was arrested on Tuesday and was in court the next day.", "2016-04-22", "the next day", "2016-04-20"),
+    # with no date in the story it is read from the reference date
+    ("Prices will rise the following year.", "2016-04-20", "the following year", "2017"),
+])
+def test_following_unit_counts_from_the_narrative(text, dct, expr, value):
+    assert one(text, dct=dct, expr=expr).value == value
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("Voters go to the polls on Sunday.", "Sunday", "2016-04-24"),
+    ("The two leaders meet Monday in Geneva.", "Monday", "2016-04-25"),
+    # a past-tense verb still wins, and a noun is not a verb: "at the close of business Tuesday"
+    ("The two leaders met Monday in Geneva.", "Monday", "2016-04-18"),
+    ("Shares held at the close of business Tuesday were counted.", "Tuesday", "2016-04-19"),
+])
+def test_present_tense_scheduled_weekdays_are_ahead(text, expr, value):
+    assert one(text, expr, "2016-04-20").value == value  # a Wednesday
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("The rally is set for this coming Sunday.", "this coming Sunday", "2016-04-24"),
+    ("The council voted this past Monday.", "this past Monday", "2016-04-18"),
+])
+def test_this_coming_and_this_past_weekdays(text, expr, value):
+    assert one(text, expr, "2016-04-20").value == value
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("The doctor was shot last Oct. 23 at his home.", "Oct. 23", "2015-10-23"),
+    ("The referendum is next Jan. 5, officials said.", "Jan. 5", "2017-01-05"),
+])
+def test_last_and_next_before_a_month_day(text, expr, value):
+    found_ = found(text, "2016-04-20")
+    assert found_[expr][1] == value
+    assert not any(k.startswith(("last", "next")) for k in found_)
+
+
+def test_the_week_of_a_date_is_that_week():
+    t = one("A hearing is planned for the week of March 6.", "the week of March 6", "2000-02-24")
+    assert (t.type, t.value) == ("DATE", "2000-W10")
+
+
+@pytest.mark.parametrize("text, expr, value", [
+    ("The pilot called back a minute and a half later.", "a minute and a half", "PT1M30S"),
+    ("The meeting lasted an hour and a half.", "an hour and a half", "PT1H30M"),
+    ("The siege lasted a year and a half.", "a year and a half", "P1Y6M"),
+    ("The search went on for three days and a half.", "three days and a half", "P3DT12H"),
+])
+def test_and_a_half_adds_half_a_unit(text, expr, value):
+    assert one(text, expr, "2016-04-20").value == value
+
+
+def test_generic_today_and_show_titles_are_not_dates():
+    text = ('Life is hard in today\'s world, he told CBS\'s "60 Minutes" and ABC\'s "This Week" program.')
+    assert tag(text, "2016-04-20") == []
+    assert one("The offer appears in today's editions.", "today", "2016-04-20").value == "2016-04-20"
+
+
 # One real sentence per rule: every rule can fire and resolve (its pattern's groups fit its resolver).
 RULE_EXAMPLES = {
     "date:iso": ("The report is dated 2015-10-01.", "2015-10-01"),
@@ -654,6 +735,10 @@ RULE_EXAMPLES = {
     "duration:unit-long": ("A day-long meeting ended.", "day-long"),
     "ref:future-phrase": ("The bonds will be sold at a later date.", "a later date"),
     "deictic:edge-part-of-day": ("By mid-afternoon the shelling stopped.", "mid-afternoon"),
+    "set:adjective": ("The mayor gave his weekly radio address.", "weekly"),
+    "narrative:following-unit": ("The mill closed on June 3, 1998, and reopened the following year.",
+                                 "the following year"),
+    "relative:week-of-date": ("The trial opens the week of March 6.", "the week of March 6"),
 }
 
 

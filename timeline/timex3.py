@@ -220,12 +220,14 @@ def duration_value(amount: float | int | None, unit: str) -> str:
     frac = amount - whole
     if unit in time_units:
         text = f"PT{whole}{time_units[unit]}"
-        if frac and unit == "H":
-            text += f"{round(frac * 60)}M"
+        if frac and unit in ("H", "MIN"):
+            text += f"{round(frac * 60)}{'M' if unit == 'H' else 'S'}"
         return text
     text = f"P{whole}{unit}"
     if frac:
-        sub = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": None, "Q": ("M", 3)}.get(unit)
+        if unit == "D":
+            return text + f"T{round(frac * 24)}H"
+        sub = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "Q": ("M", 3)}.get(unit)
         if sub:
             text += f"{round(frac * sub[1])}{sub[0]}"
     return text

@@ -128,6 +128,8 @@ class _Resources:
         self.forward_signal = re.compile(
             r"(?<![\w'’])" + _alternation(tense["forward_signals"]) + r"\s+(?:the\s+|on\s+)?$", re.IGNORECASE)
         self.forward_after = re.compile(r"\s+" + _alternation(tense["forward_after"]) + r"(?!\w)", re.IGNORECASE)
+        self.present_schedule = re.compile(
+            r"(?<![\w'’])" + _alternation(tense["present_schedule"]) + r"(?![\w'’])", re.IGNORECASE)
         self.reporting_before = re.compile(
             r"(?<![\w'’])" + _alternation(tense["reporting"]) + r"\s+(?:on\s+)?$", re.IGNORECASE)
         guards = words["guards"]
@@ -279,6 +281,7 @@ class _Context:
         self.relatives: list[int] = []  # starts of relative expressions (they break narrative anchoring)
         self.quarters: list[tuple[int, str]] = []  # (start, value) of resolved quarters
         self.days: list[tuple[int, date]] = []  # (end, day) of expressions resolved to one day
+        self.points: list[tuple[int, str]] = []  # (start, value) of resolved calendar dates, in text order
 
     def day_just_before(self, start: int) -> date | None:
         """The day named by an expression ending just before ``start`` ("Monday at 9 a.m.")."""
@@ -325,6 +328,19 @@ class _Context:
                     best = (kind, (m.start() - end) * weight)
                 break
         return best[0], int(best[1])
+
+    def scheduled_present(self, start: int) -> bool:
+        """A present-tense verb of a scheduled event shortly before the expression, in the same clause:
+        "the two leaders meet Monday", "voters go to the polls on Sunday"."""
+        s0, _ = self.sentence_bounds(start)
+        window = self.text[max(s0, start - 50):start]
+        window = re.split(r"[,;:(]|\b(?:and|but|while|after|before|when)\b", window)[-1]
+        for m in _res().present_schedule.finditer(window):
+            # "at the close of business Thursday", "his visit Monday": a noun, not a verb
+            if not re.search(r"(?i)\b(?:the|a|an|of|his|her|its|their|our|my|your|this|that|at|for|to|in|on|"
+                             r"by|from|with|'s|’s)\s+$", window[:m.start()]):
+                return True
+        return False
 
     def past_perfect_before(self, start: int, end: int | None = None) -> bool:
         """"had been due to expire Friday", "Until Thursday, they had not called him": seen from a past
@@ -463,6 +479,9 @@ def _infer_year(ctx: _Context, month: int, day: int | None, start: int, end: int
     now = (dct.month, dct.day if day else 1)
     past_year = dct.year if here <= now else dct.year - 1
     future_year = dct.year if here >= now else dct.year + 1
+    lead = re.search(r"(?i)\b(last|next|coming)\s+$", ctx.text[max(0, start - 8):start])
+    if lead:  # "last Oct. 23", "next Jan. 5": the word says which occurrence
+        return (past_year, "last") if lead.group(1).lower() == "last" else (future_year, "next")
     if tense == "past" and distance <= 12 and nearest > past_year:
         return past_year, "past-news"  # "the fiscal year ended Jan. 31": a verb right before decides
     if gap_days(nearest) <= (120 if day else 100):
@@ -699,14 +718,15 @@ def _weekday_date(ctx: _Context, weekday: int, rel: str, start: int, end: int) -
         return dct + timedelta(days=diff % 7), "future"
     if ctx.reported_on(start) or ctx.text.startswith(("'s", "’s"), end) or ctx.past_perfect_before(start):
         return dct - timedelta(days=(-diff) % 7), "past-news"
-    if ctx.tense(start, end) == "future":
+    kind, _ = ctx.tense_marker(start, end)
+    if kind == "future" or (kind is None and ctx.scheduled_present(start)):
         return dct + timedelta(days=diff % 7), "future"
     return dct - timedelta(days=(-diff) % 7), "past-news"
 
 
 def resolve_weekday(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
     weekday = _res().lookup("weekday", m.group("weekday"))
-    rel = (_group(m, "rel") or "").lower()
+    rel = re.sub(r"^this\s+", "", (_group(m, "rel") or "").lower())  # "this coming Sunday" = "coming Sunday"
     pod = _group(m, "pod")
     ctx.relatives.append(m.start("t"))
     if ctx.dct is None:
@@ -1083,6 +1103,14 @@ def resolve_nth_week(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | Non
     return _with_interval("DATE", timex3.week_value(day), note)
 
 
+def resolve_week_of_date(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
+    """"the week of March 6": the ISO week that holds the day (its year as for any yearless date)."""
+    day_value = resolve_absolute_date(m, ctx, rule) if _group(m, "year") else resolve_yearless_date(m, ctx, rule)
+    if day_value is None or day_value.first_day is None:
+        return None if day_value is None else _Resolved("DATE", "XXXX-WXX", day_value.note)
+    return _with_interval("DATE", timex3.week_value(day_value.first_day), day_value.note)
+
+
 def resolve_narrative_unit(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
     """"later that year", "earlier that day": the period of the latest explicit date before it."""
     unit = m.group("unit").lower()
@@ -1110,6 +1138,39 @@ def resolve_narrative_unit(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved
     return None
 
 
+_NARRATIVE_NEED = {"Y": ("year", "season", "quarter", "half", "month", "week", "day", "part-of-day", "time"),
+                   "M": ("month", "week", "day", "part-of-day", "time"),
+                   "W": ("week", "day", "part-of-day", "time"),
+                   "D": ("day", "part-of-day", "time")}
+
+
+def resolve_narrative_next(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
+    """"the following year", "the next morning": one unit after the latest date the story has named
+    (a story's "following" counts from its own events, not from the day it was written). Without such a
+    date it declines, and relative:unit reads it from the reference date."""
+    unit_word = m.group("unit").lower()
+    lead = m.group("lead").lower().split()[-1]
+    pod = unit_word if unit_word in ("morning", "afternoon", "evening", "night") else None
+    unit = "D" if pod else _res().lookup("unit", unit_word)
+    if lead == "next" and unit not in ("D",):
+        return None  # "the next year" is read from the reference date (relative:unit)
+    start = m.start("t")
+    for point_start, value in reversed(ctx.points):
+        if point_start >= start or start - point_start > 1500:
+            break
+        if timex3.granularity(value) not in _NARRATIVE_NEED[unit]:
+            continue
+        span = timex3.interval(value)
+        if not span:
+            continue
+        day = timex3.shift(span[0], 1, unit)
+        if pod:
+            value, type_ = _add_pod(day.isoformat(), pod)
+            return _Resolved(type_, value, "narrative", None, day, day)
+        return _with_interval("DATE", timex3.value_for(day, unit), "narrative")
+    return None
+
+
 def resolve_duration(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
     unit = _unit_code(m)
     if unit is None or unit == "WE":
@@ -1134,6 +1195,9 @@ def resolve_duration(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | Non
             return None
     else:
         amount = None  # bare plural: "for years"
+    if amount is not None and re.search(r"(?i)\s+and\s+a\s+half$", m.group("t")) \
+            and not re.search(r"(?i)and\s+a\s+half", _group(m, "num") or ""):
+        amount += 0.5  # "a year and a half", "an hour and a half"
     if unit == "2W":
         unit, amount = "W", (amount * 2 if amount is not None else None)
     value = timex3.duration_value(_num(amount) if amount is not None else None, unit)
@@ -1249,6 +1313,8 @@ RESOLVERS: dict[str, Callable[[re.Match, _Context, _Rule], _Resolved | None]] = 
     "fixed": resolve_fixed,
     "holiday": resolve_holiday,
     "narrative_unit": resolve_narrative_unit,
+    "narrative_next": resolve_narrative_next,
+    "week_of_date": resolve_week_of_date,
     "nth_week": resolve_nth_week,
     "duration": resolve_duration,
     "clock": resolve_clock,
@@ -1355,6 +1421,8 @@ def tag(text: str, dct: date | str | None = None) -> list[Timex]:
             ctx.days.append((c.end, resolved.first_day))
         if c.start in anchor_at and resolved.type in ("DATE", "TIME"):
             anchor_at[c.start].value = resolved.value
+        if resolved.type in ("DATE", "TIME") and resolved.value[:1].isdigit():
+            ctx.points.append((c.start, resolved.value))
         out.append(_finish(c, resolved, ctx))
     return out
 
