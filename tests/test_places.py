@@ -62,3 +62,21 @@ def test_gazetteer_is_consistent():
             assert place.parent is not None, place.name
         for variant in place.variants:  # every spelling finds its own place
             assert find_places(f"It happened in {variant} yesterday.") == (place.name,), variant
+
+
+def test_reference_points_are_not_where_it_happened():
+    from timeline.places import scene_places
+
+    text = "In the coastal city of Derna, 300 kilometres east of Benghazi, six fighters died."
+    assert find_places(text) == ("Derna", "Benghazi")
+    assert scene_places(text) == ("Derna",)
+    assert scene_places("Fighting 20 km from Sirte and in Ajdabiya.") == ("Ajdabiya",)
+    assert scene_places("Forces retook Lithi in Benghazi.") == ("Lithi", "Benghazi")
+
+
+def test_city_of_walks_up_to_the_city():
+    from timeline.places import city_of
+
+    assert city_of("Lithi") == "Benghazi" and city_of("Ouagadougou Conference Centre") == "Sirte"
+    assert city_of("Derna") == "Derna"
+    assert city_of("Libya") is None and city_of("Sicily") is None and city_of("Atlantis") is None

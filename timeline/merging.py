@@ -1,48 +1,80 @@
-"""Merge events that report the same happening into one timeline entry with all its sources.
+"""Merge sentences that report the same happening into one timeline entry with all its sources.
 
-Two dated events are *linked* when all of these hold:
+A reader lists happenings, not sentences: "forces retook Lithi" is one entry whether the story
+tells it in one sentence or in six (the capture, "the neighbourhood was totally liberated",
+residents celebrating, "Today we came back to our house"). Merging runs in two passes over the
+dated events; both passes need the events' **dates compatible** (``dates_compatible``); every
+link used is recorded in ``merge_note`` (cosine, shared evidence, the cue), so a wrong merge can be traced.
 
-* **dates compatible** (``dates_compatible``): explicit intervals overlap or lie within
-  ``DATE_TOLERANCE_DAYS`` of each other; an event dated only by its article's reference date
-  ("the fighters said they had seized ...", published 11 August) is compatible with an explicitly
-  dated event whose interval ends at most ``REPORT_LAG_DAYS`` before that date and does not start
-  after it (wires report what happened yesterday or the day before). Events anchored by a duration
-  ("over the last 10 days") describe a stretch of time, not a happening, and are never merged.
-* **score >= required**, where ``score`` = cosine similarity of the MiniLM sentence embeddings
-  + ``EVIDENCE_BONUS`` when the two sentences share *anchoring evidence*: the same specific place
-  (a neighbourhood or landmark from the gazetteer) or a rare word or number (one that occurs in at
-  most ``RARE_MAX_SENTENCES`` or ``RARE_FRACTION`` of the dated sentences, whichever is more:
-  "29" strikes, "headquarters", "Ouagadougou"; dates, years and stop words do not count).
-  ``required`` = ``threshold``, plus ``COARSE_PENALTY`` when either date is coarser than a month
-  (two "in 2014" sentences share little just by their date, so they must say more alike things).
-* **different articles** — within one article only near-identical sentences (cosine >=
-  ``DUPLICATE_THRESHOLD``) are merged: one story usually tells one happening once, its other
-  sentences add detail. Exception, applied after all cross-article links: a same-article pair that
-  passes the other two tests may *bridge* two groups that are each already reported by two or more
-  articles (an article telling the same capture in two sentences that two other reports matched
-  separately); see ``_groups``.
+Dates compatible
+  Explicit intervals overlap; day-level ones may also be a day apart (``DATE_TOLERANCE_DAYS``).
+  An event dated only by its article's reference date ("the fighters said they had seized ...")
+  is compatible with an explicit date ending at most ``REPORT_LAG_DAYS`` before it. An anchored
+  duration ("over the last 10 days", 2016-08-01..10) is a stretch, not a day: it is compatible only
+  with events that start when it starts. Two *stretches* (``stretch_start``: anchored durations,
+  "since August 1", "started an air campaign last week") are compatible when their start windows
+  overlap.
 
-Links are applied greedily from the highest to the lowest score (ties by event order), joining two
-groups only when every event of one is date-compatible with every event of the other and their
-average score is at least ``required - GROUP_MARGIN`` (no chaining of unrelated same-day sentences
-through one strong pair).
+Pass 1 — within one article (same-article links; sentences of one story on compatible dates)
+  * **continuation**: sentence j directly follows i (no other dated sentence in between; undated
+    context may be), has cosine >= ``CONTINUATION_MIN_COSINE`` with i and carries a discourse cue
+    (``continuation_cue``: "They said ...", "the neighbourhood", "the postponement", "he said",
+    "also", an opening quotation; or a shared rare word of the article, "quorum", "session"; or,
+    with cosine >= ``SAME_PLACE_MIN_COSINE``, the same city and no other).
+    A topic-shift opener ("Meanwhile, ...", "After that, ...") or a juxtaposition ("The advance came
+    as parliament failed to vote ...") cancels the cue. Score: cosine + ``CONTINUATION_BONUS``.
+  * **same thread, not adjacent**: cosine + bonus >= ``SAME_ARTICLE_THRESHOLD`` (0.60), the bonus being
+    ``SAME_ARTICLE_PLACE_BONUS`` for the same neighbourhood/landmark or ``EVIDENCE_BONUS`` for a
+    content word (crudely stemmed) that at most ``RARE_MAX_SENTENCES`` dated sentences of the article
+    use; vetoed when the two sentences happen in different cities (``places.scene_places``: "six
+    fighters died in Derna, 300 km east of Benghazi" is located in Derna only).
+  Photo captions never join the text's thread (a caption is about its own day).
+  Links join groups greedily from the best score down (single link: each step has its own reason);
+  a non-continuation link may not join groups with members in different cities.
+
+Pass 2 — across articles (as before): cosine of the MiniLM embeddings + ``EVIDENCE_BONUS`` when
+  the two sentences share anchoring evidence (the same neighbourhood/landmark, a word or number used
+  by at most ``RARE_MAX_SENTENCES`` or ``RARE_FRACTION`` of all dated sentences — "29", "headquarters"
+  — or the same person under any spelling of ``[merging.names]``, Kadhafi/Gaddafi), must reach
+  ``threshold`` (+ ``COARSE_PENALTY`` when a date is coarser than a month; ``STRETCH_THRESHOLD`` for
+  two stretches that began the same day). The link joins the two sentences' groups (pass-1
+  happenings) if all their members are date-compatible and the mean cosine over their cross-article
+  member pairs is at least ``CROSS_GROUP_MIN_COSINE`` (one strong pair may not pull two unrelated
+  happenings together).
+
+Thresholds (measured on the seeds; ``python -m timeline.merging seeds`` prints the cross-article
+pair scores, the same-article links and both cosine histograms):
+
+* ``DEFAULT_THRESHOLD = 0.59`` (cross-article): among cross-article, date-compatible pairs of
+  day-level events, cosine alone ranks unrelated Sirte sentences of 9-11 August 2016 (two different
+  casualty statements 0.576) above reports of the same happening worded differently ("captured the
+  Islamic State headquarters" vs. "seized ... the convention center used as ISIS's headquarters":
+  0.405; the two "Ouagadougou centre" sentences: 0.423). With the evidence bonus (0.20) those score
+  0.605 and 0.623, the US "29 strikes" pair 0.874, while the best pair without evidence stays at
+  0.576: 0.59 is the middle of that gap (narrow: a heuristic tuned on five articles).
+* Same article: cosine separates a story's happenings even less. Among the 223 date-compatible
+  pairs of the 23 February 2016 story (article 000; 385 same-article pairs in all, cosine histogram
+  by 0.1: 76 99 101 55 25 13 1 2 0 0), different happenings reach 0.59 (the Sabratha and Derna
+  clashes, both "fighters ... killed in clashes") while sentences of one happening sit at 0.30-0.43
+  ("failed to hold a vote ... lacked a quorum" / "The required quorum was not reached": 0.427;
+  Italy's drone permission / Pinotti's "any strike would be subject ...": 0.328). So the rule rests
+  on discourse: adjacency + a cue. Cue-bearing adjacent pairs range from 0.07 to 0.43; the floor
+  ``CONTINUATION_MIN_COSINE = 0.10`` drops the two below it (a quotation about Sirte's convention
+  centre after a strike count, 0.092 — rightly; Haftar praising "the latest breakthrough", 0.070 —
+  wrongly) and keeps "disappointment at the postponement" (0.113). Non-adjacent pairs (not in
+  different cities, no captions): the ten links score 0.603-0.961 with evidence (parliament "failed
+  to vote" / "failed to hold a vote" 0.853, the Lithi neighbourhood named twice 0.623), the best
+  non-link 0.586 ("bombed-out shells of buildings" / "slogans on the facades of some buildings");
+  ``SAME_ARTICLE_THRESHOLD = 0.60`` sits in that (narrow) gap.
+* ``STRETCH_THRESHOLD = 0.35``: the US air campaign over Sirte — "36 strikes over Sirte since
+  August 1" / "over the last 10 days ... heavy United States airstrikes" (0.435) / "the Pentagon
+  last week announced it had started an air campaign in Sirte" (0.392) — share a start day, which
+  is itself strong evidence; no other stretch pair of the seeds is compatible.
 
 Only dated events become entries; undated events (value None) are context and are not returned (the
-pipeline keeps them in events.csv).
-
-Why ``DEFAULT_THRESHOLD = 0.59`` (measured on the seeds; ``python -m timeline.merging seeds`` prints
-the pair scores and the cosine histogram): among cross-article, date-compatible pairs of day-level
-events, cosine alone ranks unrelated Sirte sentences of 9-11 August 2016 (0.45-0.58: two different
-casualty statements 0.576, "70 percent liberated" vs. "US special forces" 0.507) above reports of
-the same happening worded differently ("captured the Islamic State headquarters" vs. "seized ...
-the convention center used as ISIS's headquarters": 0.405; the two "Ouagadougou centre" sentences:
-0.423). No cosine threshold separates them, so shared evidence is added: with the bonus (0.20)
-those pairs score 0.605 and 0.623 and the US "29 strikes" pair 0.874, while the best day-level pair
-without shared evidence stays at 0.576. 0.59 is the middle of that gap (0.576-0.605). The gap is
-narrow: this is a heuristic tuned on five articles, and the explanation in ``merge_note`` shows
-every link's cosine and evidence so a wrong merge can be traced. For coarse dates the penalty
-(0.05) keeps "since the summer of 2014 ..." apart from other 2014 background (0.60-0.62) but lets
-the two "Gaddafi ousted in (October) 2011" sentences (0.68 with evidence) merge.
+pipeline keeps them in events.csv). An entry is dated by its most specific member (explicit before
+report-dated, finer before coarser, then the earliest: ``_specificity``); an anchored duration is placed at the start of its stretch
+(``calendar_date``: "over the last 10 days" -> "2016-08-01", day), never at "P10D".
 """
 from __future__ import annotations
 
@@ -50,21 +82,37 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from . import timex3
 from .events import NEWS_RULE
 from .ordering import GRANULARITY_RANK, granularity_rank, in_campaign, order_entries
-from .places import gazetteer
+
+from .places import city_of, gazetteer, scene_places
 from .records import Event, SourceRef, TimelineEntry
 
 DEFAULT_THRESHOLD = 0.59
 EVIDENCE_BONUS = 0.20
+# Same-article consolidation (see "Within one article" in the module docstring).
+SAME_ARTICLE_THRESHOLD = 0.60
+SAME_ARTICLE_PLACE_BONUS = 0.30  # the same neighbourhood/landmark named twice in one story, same day
+CONTINUATION_BONUS = 0.30
+CONTINUATION_MIN_COSINE = 0.10
+# A weaker cue: the next sentence is located in (some of) the same city/cities as the one before
+# and names no other; it must then be at least this similar ("the Sirte mayor said the city's
+# southern sections are under control" / "forces have liberated 70 percent of Sirte": 0.509).
+SAME_PLACE_MIN_COSINE = 0.30
+ADDITIVE_WITHIN_WORDS = 4  # "Some residents also drove ...": an "also" near the start, not a late "adding ... also"
+CROSS_GROUP_MIN_COSINE = 0.20
+# Two reports of stretches that began on the same day ("since August 1" / "over the last 10 days"
+# / "started an air campaign last week") are already tied by an unusual date coincidence; they need
+# only to be about the same activity.
+STRETCH_THRESHOLD = 0.35
 COARSE_PENALTY = 0.05  # added to the threshold when a date is coarser than a month
-DUPLICATE_THRESHOLD = 0.92  # same-article merges: the same sentence pasted twice
-GROUP_MARGIN = 0.10
 DATE_TOLERANCE_DAYS = 1
 REPORT_LAG_DAYS = 2
 # A word is rare when at most this many dated sentences use it, or this share of them (so that in a
@@ -78,10 +126,104 @@ _YEAR_NUMBER = re.compile(r"^(?:1[89]|20)\d\d$")
 
 
 @cache
-def _stop_words() -> frozenset[str]:
+def _tables() -> dict:
     path = Path(__file__).with_name("resources") / "event_words.toml"
     with open(path, "rb") as fh:
-        return frozenset(tomllib.load(fh)["merging"]["stop_words"])
+        return tomllib.load(fh)
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    return frozenset(_tables()["merging"]["stop_words"])
+
+
+@cache
+def _name_variants() -> dict[str, str]:
+    """Lower-case spelling -> canonical spelling ("kadhafi" -> "gaddafi"), from [merging.names]."""
+    table: dict[str, str] = {}
+    for canonical, variants in _tables()["merging"].get("names", {}).items():
+        for variant in [canonical, *variants]:
+            if table.setdefault(variant.lower(), canonical.lower()) != canonical.lower():
+                raise ValueError(f"event_words.toml [merging.names]: {variant!r} listed under two names")
+    return table
+
+
+@dataclass(frozen=True)
+class _Discourse:
+    openers: frozenset[str]
+    expletive: frozenset[str]
+    recap: re.Pattern[str]
+    additive: frozenset[str]
+    speaker: re.Pattern[str]
+    quotes: tuple[str, ...]
+    shift: tuple[str, ...]
+    juxtaposition: tuple[str, ...]
+
+
+@cache
+def _discourse() -> _Discourse:
+    d = _tables()["discourse"]
+    alternatives = lambda words: "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    recap = re.compile(
+        rf"\b({alternatives(d['recap_determiners'])})\s+(?:(?:{alternatives(d['recap_modifiers'])})\s+)?"
+        rf"({alternatives(d['recap_nouns'])})\b", re.IGNORECASE)
+    speaker = re.compile(
+        rf"\b(?:{alternatives(d['speaker_pronouns'])})\s+(?:also\s+)?(?:{alternatives(d['speaker_verbs'])})\b",
+        re.IGNORECASE)
+    return _Discourse(
+        openers=frozenset(d["anaphoric_openers"]), expletive=frozenset(d["expletive_after_it"]),
+        recap=recap, additive=frozenset(d["additive"]), speaker=speaker, quotes=tuple(d["quote_marks"]),
+        shift=tuple(p.lower() for p in d["shift_openers"]), juxtaposition=tuple(p.lower() for p in d["juxtaposition"]),
+    )
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+
+
+def continuation_cue(text: str) -> str | None:
+    """The discourse cue by which ``text`` continues the sentence before it, or None.
+
+    Cues (word lists in ``resources/event_words.toml`` [discourse]): an anaphoric opening word
+    ("They said ..."; not an empty "It was not clear"), a definite noun phrase naming something already
+    told ("the neighbourhood", "the postponement", "their campaign"), an additive "also", a pronoun
+    speaker ("he said"), an opening quotation mark. Cancelled by an opening topic-shift marker
+    ("Meanwhile, ...") and by a juxtaposition ("The advance came as parliament failed ..."), which
+    ties a *new* happening to the old one only in time.
+    """
+    d = _discourse()
+    stripped = text.lstrip()
+    lowered = stripped.lower()
+    if any(lowered.startswith(marker) for marker in d.shift):
+        return None
+    if any(f" {phrase} " in f" {lowered} " for phrase in d.juxtaposition):
+        return None
+    if stripped[:1] in d.quotes:
+        return "opening quotation"
+    words = _WORD.findall(stripped)
+    if words:
+        first = words[0].lower()
+        second = words[1].lower() if len(words) > 1 else ""
+        if first in d.openers and not (first == "it" and second in d.expletive):
+            return f"opens with '{words[0]}'"
+    recap = d.recap.search(stripped)
+    if recap:
+        return f"'{recap.group(0)}' refers back"
+    speaker = d.speaker.search(stripped)
+    if speaker:
+        return f"'{speaker.group(0)}' continues the speaker"
+    for word in words[:ADDITIVE_WITHIN_WORDS]:
+        if word.lower() in d.additive:
+            return f"additive '{word}'"
+    return None
+
+
+def _stem(word: str) -> str:
+    """A crude suffix stripper, enough to see "residents"/"resident", "congratulated"/"congratulating"."""
+    for suffix in ("ing", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
 @dataclass(frozen=True)
@@ -93,7 +235,8 @@ class Link:
     cosine: float
     score: float
     evidence: tuple[str, ...]  # shared specific places / rare words that earned the bonus
-    bridge: bool = False  # a same-article pair joining two groups each reported by two articles
+    cue: str = ""  # same article: the discourse cue of a continuation ("" for other links)
+    same_article: bool = False
 
 
 def _is_report_dated(e: Event) -> bool:
@@ -104,10 +247,46 @@ def _is_duration(e: Event) -> bool:
     return e.timex is not None and e.timex.type == "DURATION"
 
 
+@cache
+def _begin_verbs() -> frozenset[str]:
+    return frozenset(_tables()["stretch"]["begin_verbs"])
+
+
+def stretch_start(e: Event) -> tuple[date, date] | None:
+    """When the stretch of time ``e`` reports began, as a window (first, last), or None.
+
+    A *stretch* is something going on from some day on, told as an anchored duration ("over the
+    last 10 days": its first day), an open interval ("since August 1": that day), or a sentence whose
+    verb says something began ("announced last week it had started an air campaign": some day of
+    that week; verbs in ``resources/event_words.toml`` [stretch]). Exact starts get
+    ``DATE_TOLERANCE_DAYS`` either side.
+    """
+    if e.first_day is None or e.last_day is None:
+        return None
+    if _is_duration(e) or "+start" in e.rule:
+        slack = timedelta(days=DATE_TOLERANCE_DAYS)
+        return e.first_day - slack, e.first_day + slack
+    if any(word.lower() in _begin_verbs() for word in _WORD.findall(e.text)):
+        return e.first_day, e.last_day
+    return None
+
+
+def _same_stretch(a: Event, b: Event) -> bool:
+    """Both report stretches, and their start windows overlap."""
+    sa, sb = stretch_start(a), stretch_start(b)
+    return sa is not None and sb is not None and sa[0] <= sb[1] and sb[0] <= sa[1]
+
+
 def dates_compatible(a: Event, b: Event) -> bool:
     """Could ``a`` and ``b`` be the same happening as far as their dates go? (symmetric)"""
-    if None in (a.first_day, a.last_day, b.first_day, b.last_day) or _is_duration(a) or _is_duration(b):
+    if None in (a.first_day, a.last_day, b.first_day, b.last_day):
         return False
+    if _same_stretch(a, b):
+        return True
+    if _is_duration(a) or _is_duration(b):
+        # "over the last 10 days" is a stretch of time: the same happening as another report only if
+        # that report's own interval starts when the stretch starts ("since August 1", "last week").
+        return abs((a.first_day - b.first_day).days) <= DATE_TOLERANCE_DAYS
     ra, rb = _is_report_dated(a), _is_report_dated(b)
     if ra and rb:
         return abs((a.first_day - b.first_day).days) <= DATE_TOLERANCE_DAYS
@@ -117,10 +296,12 @@ def dates_compatible(a: Event, b: Event) -> bool:
             explicit.first_day <= report.first_day
             and (report.first_day - explicit.last_day).days <= REPORT_LAG_DAYS
         )
-    return (
-        (a.first_day - b.last_day).days <= DATE_TOLERANCE_DAYS
-        and (b.first_day - a.last_day).days <= DATE_TOLERANCE_DAYS
-    )
+    # Explicit dates: the intervals overlap; day-level (or finer) dates may also be a day apart
+    # (late-night fighting reported as two days). Coarser ones must overlap: "in 2014" and "in 2015"
+    # touch at midnight on New Year's Eve but are not the same time.
+    fine = max(granularity_rank(a.granularity), granularity_rank(b.granularity)) <= GRANULARITY_RANK["day"]
+    tolerance = DATE_TOLERANCE_DAYS if fine else 0
+    return (a.first_day - b.last_day).days <= tolerance and (b.first_day - a.last_day).days <= tolerance
 
 
 def _event_key(e: Event) -> tuple:
@@ -132,9 +313,11 @@ def _label(e: Event) -> str:
 
 
 def _specificity(e: Event) -> tuple:
-    """Smaller is more specific: explicit dates before report dates, finer before coarser."""
+    """Which member dates an entry (smallest first): explicit dates before report dates, finer before
+    coarser, then the earliest — when a story says the capture was "on Wednesday" and a later
+    sentence of the same entry quotes a mayor "on Thursday", the happening is Wednesday's."""
     span = (e.last_day - e.first_day).days if e.first_day and e.last_day else 1 << 30
-    return (_is_report_dated(e), granularity_rank(e.granularity), span, _event_key(e))
+    return (_is_report_dated(e), granularity_rank(e.granularity), span, e.first_day, _event_key(e))
 
 
 def _terms(e: Event) -> frozenset[str]:
@@ -143,9 +326,10 @@ def _terms(e: Event) -> frozenset[str]:
     if e.timex is not None and e.timex.text in text:
         text = text.replace(e.timex.text, " ")
     stop = _stop_words()
+    names = _name_variants()
     found = set()
     for token in _TERM.findall(text):
-        word = token.lower()
+        word = names.get(token.lower(), token.lower())
         if word[0].isdigit():
             if not _YEAR_NUMBER.match(word):
                 found.add(word)
@@ -172,11 +356,36 @@ class _Pairs:
                 frequency[word] = frequency.get(word, 0) + 1
         limit = max(RARE_MAX_SENTENCES, int(RARE_FRACTION * len(dated)))
         self.rare = [frozenset(w for w in found if frequency[w] <= limit) for found in terms]
+        # A person named in both sentences (any spelling in [merging.names]) is evidence however
+        # often the corpus names them: "Gaddafi ousted in 2011" / "since Kadhafi was toppled".
+        known = set(_name_variants().values())
+        self.names = [frozenset(w for w in found if w in known) for found in terms]
         places = gazetteer()
         self.specific = [
             frozenset(p for p in e.places if p in places and places[p].kind in SPECIFIC_PLACE_KINDS)
             for e in dated
         ]
+        # Same-article evidence: stems that at most RARE_MAX_SENTENCES dated sentences of the
+        # article use ("quorum", "session", "congratulat"), so a story's recurring words count.
+        stems = [frozenset(_stem(w) for w in found if not w[0].isdigit()) | {w for w in found if w[0].isdigit()}
+                 for found in terms]
+        per_article: dict[tuple[str, str], int] = {}
+        for e, found in zip(dated, stems):
+            for stem in found:
+                per_article[(e.article, stem)] = per_article.get((e.article, stem), 0) + 1
+        self.article_rare = [
+            frozenset(w for w in found if per_article[(e.article, w)] <= RARE_MAX_SENTENCES)
+            for e, found in zip(dated, stems)
+        ]
+        self.cities = [frozenset(c for c in map(city_of, scene_places(e.text)) if c) for e in dated]
+        self.cue = [continuation_cue(e.text) for e in dated]
+        # previous[j]: the article's dated event just before j (undated sentences in between are
+        # context and do not break the thread; a differently dated one does).
+        self.previous: list[int | None] = [None] * len(dated)
+        order = sorted(range(len(dated)), key=lambda i: (dated[i].article, dated[i].start, dated[i].end, i))
+        for before, after in zip(order, order[1:]):
+            if dated[before].article == dated[after].article:
+                self.previous[after] = before
 
     def cosine(self, i: int, j: int) -> float:
         if i == j:
@@ -185,7 +394,8 @@ class _Pairs:
         return round(float(self.vectors[i] @ self.vectors[j]), 4)
 
     def evidence(self, i: int, j: int) -> tuple[str, ...]:
-        return tuple(sorted(self.specific[i] & self.specific[j]) + sorted(self.rare[i] & self.rare[j]))
+        words = (self.rare[i] & self.rare[j]) | (self.names[i] & self.names[j])
+        return tuple(sorted(self.specific[i] & self.specific[j]) + sorted(words))
 
     def score(self, i: int, j: int) -> float:
         bonus = EVIDENCE_BONUS if i != j and self.evidence(i, j) else 0.0
@@ -193,6 +403,41 @@ class _Pairs:
 
     def required(self, i: int, j: int) -> float:
         return _required(self.dated[i], self.dated[j], self.threshold)
+
+    # ---- same article ----
+
+    def scene_conflict(self, i: int, j: int) -> bool:
+        """Both sentences are located in cities, and not in the same one (Sabratha vs. Derna)."""
+        return bool(self.cities[i] and self.cities[j] and not self.cities[i] & self.cities[j])
+
+    def same_article_evidence(self, i: int, j: int) -> tuple[str, ...]:
+        return tuple(sorted(self.specific[i] & self.specific[j])
+                     + sorted(self.article_rare[i] & self.article_rare[j]))
+
+    def same_article_link(self, i: int, j: int) -> Link | None:
+        """The link between two date-compatible sentences of one article, if they qualify."""
+        if "caption" in (self.dated[i].kind, self.dated[j].kind):
+            return None  # a photo caption is another story (its own day), never part of the text's thread
+        first, second = min(i, j), max(i, j)
+        cosine = self.cosine(first, second)
+        evidence = self.same_article_evidence(first, second)
+        bonus = 0.0
+        if self.specific[first] & self.specific[second]:
+            bonus = SAME_ARTICLE_PLACE_BONUS
+        elif evidence:
+            bonus = EVIDENCE_BONUS
+        cue = ""
+        later, earlier = (j, i) if self.dated[j].start >= self.dated[i].start else (i, j)
+        if self.previous[later] == earlier and cosine >= CONTINUATION_MIN_COSINE:
+            cue = self.cue[later] or ("shares " + ", ".join(evidence) if evidence else "")
+            same_place = self.cities[later] and self.cities[later] <= self.cities[earlier]
+            if not cue and same_place and cosine >= SAME_PLACE_MIN_COSINE:
+                cue = "same place: " + ", ".join(sorted(self.cities[later]))
+        score = round(cosine + bonus + (CONTINUATION_BONUS if cue else 0.0), 4)
+        needed = STRETCH_THRESHOLD if _same_stretch(self.dated[i], self.dated[j]) else SAME_ARTICLE_THRESHOLD
+        if cue or (score >= needed and not self.scene_conflict(i, j)):
+            return Link(first, second, cosine, score, evidence, cue=cue, same_article=True)
+        return None
 
     def compatible_pairs(self) -> list[tuple[int, int]]:
         """(i, j), i < j, of every date-compatible pair."""
@@ -226,46 +471,45 @@ def _vectors(texts: list[str], embed: Callable[[Sequence[str]], np.ndarray] | No
 
 
 def _required(a: Event, b: Event, threshold: float) -> float:
+    if _same_stretch(a, b):
+        return min(threshold, STRETCH_THRESHOLD)
     coarse = max(granularity_rank(a.granularity), granularity_rank(b.granularity)) > _COARSE_RANK
     return threshold + (COARSE_PENALTY if coarse else 0.0)
 
 
-def _links(pairs: _Pairs) -> list[Link]:
-    candidates = []
-    for i, j in pairs.compatible_pairs():
-        cosine = pairs.cosine(i, j)
-        if pairs.dated[i].article == pairs.dated[j].article:
-            ok = cosine >= DUPLICATE_THRESHOLD
-        else:
-            ok = pairs.score(i, j) >= pairs.required(i, j)
-        if ok:
-            candidates.append(Link(i, j, cosine, pairs.score(i, j), pairs.evidence(i, j)))
-    candidates.sort(key=lambda link: (-link.score, -link.cosine, link.first, link.second))
-    return candidates
+def _sorted(links: list[Link]) -> list[Link]:
+    return sorted(links, key=lambda link: (-link.score, -link.cosine, link.first, link.second))
 
 
-def _bridges(pairs: _Pairs) -> list[Link]:
-    """Same-article pairs that share evidence and reach the threshold (see ``_groups``)."""
+def _same_article_links(pairs: _Pairs, compatible: list[tuple[int, int]]) -> list[Link]:
     found = []
-    for i, j in pairs.compatible_pairs():
-        if pairs.dated[i].article != pairs.dated[j].article or not pairs.evidence(i, j):
-            continue
-        if pairs.score(i, j) >= pairs.required(i, j):
-            found.append(Link(i, j, pairs.cosine(i, j), pairs.score(i, j), pairs.evidence(i, j), bridge=True))
-    found.sort(key=lambda link: (-link.score, -link.cosine, link.first, link.second))
-    return found
+    for i, j in compatible:
+        if pairs.dated[i].article == pairs.dated[j].article:
+            link = pairs.same_article_link(i, j)
+            if link is not None:
+                found.append(link)
+    return _sorted(found)
+
+
+def _links(pairs: _Pairs, compatible: list[tuple[int, int]]) -> list[Link]:
+    candidates = []
+    for i, j in compatible:
+        if pairs.dated[i].article != pairs.dated[j].article and pairs.score(i, j) >= pairs.required(i, j):
+            candidates.append(Link(i, j, pairs.cosine(i, j), pairs.score(i, j), pairs.evidence(i, j)))
+    return _sorted(candidates)
 
 
 def _groups(pairs: _Pairs) -> tuple[list[list[int]], dict[int, list[Link]]]:
-    """Greedy grouping: cross-article links first, then same-article bridges between corroborated groups.
+    """Greedy grouping in two passes (each pass applies its links from the best score down).
 
-    Bridge pass: an article that tells one happening in two sentences ("seized the convention center
-    used as ISIS's headquarters" ... "the Ouagadougou [convention] centre is in our hands") may join
-    two groups when *each* group is already reported by at least two articles, all their dates are
-    compatible, and the two sentences share evidence and reach the threshold. A single article is
-    never the only reason for a merge.
+    1. Same article: continuations join (each step of the thread has its own cue); other
+       same-article links join two groups only if no member pair is located in different cities.
+    2. Across articles: a link joins two groups when the mean cosine over their member pairs from
+       different articles is at least ``CROSS_GROUP_MIN_COSINE``.
+    Every pass requires all members of the joined group to be pairwise date-compatible.
     """
     dated = pairs.dated
+    compatible = pairs.compatible_pairs()
     group_of = list(range(len(dated)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(dated))}
     used: dict[int, list[Link]] = {i: [] for i in range(len(dated))}
@@ -277,27 +521,34 @@ def _groups(pairs: _Pairs) -> tuple[list[list[int]], dict[int, list[Link]]]:
         for x in members[keep]:
             group_of[x] = keep
 
-    for link in _links(pairs):
+    def groups_of(link: Link) -> tuple[int, int, list[int], list[int]] | None:
         ga, gb = group_of[link.first], group_of[link.second]
         if ga == gb:
-            continue
+            return None
         a, b = members[ga], members[gb]
         if not all(dates_compatible(dated[x], dated[y]) for x in a for y in b):
+            return None
+        return ga, gb, a, b
+
+    for link in _same_article_links(pairs, compatible):
+        found = groups_of(link)
+        if found is None:
             continue
-        required = max(pairs.required(x, y) for x in a for y in b)
-        average = sum(pairs.score(x, y) for x in a for y in b) / (len(a) * len(b))
-        if average < required - GROUP_MARGIN:
+        ga, gb, a, b = found
+        if not link.cue and any(pairs.scene_conflict(x, y) for x in a for y in b):
             continue
         join(link, ga, gb)
 
-    for link in _bridges(pairs):
-        ga, gb = group_of[link.first], group_of[link.second]
-        if ga == gb:
+    for link in _links(pairs, compatible):
+        found = groups_of(link)
+        if found is None:
             continue
-        a, b = members[ga], members[gb]
-        corroborated = all(len({dated[x].article for x in g}) >= 2 for g in (a, b))
-        if corroborated and all(dates_compatible(dated[x], dated[y]) for x in a for y in b):
-            join(link, ga, gb)
+        ga, gb, a, b = found
+        cross = [(x, y) for x in a for y in b if dated[x].article != dated[y].article]
+        if sum(pairs.cosine(x, y) for x, y in cross) / len(cross) < CROSS_GROUP_MIN_COSINE:
+            continue
+        join(link, ga, gb)
+
     return [members[g] for g in sorted(members)], used
 
 
@@ -313,16 +564,48 @@ def _note(dated: list[Event], group: list[int], links: list[Link], anchor: Event
     parts = []
     for link in sorted(links, key=lambda l: (-l.score, l.first, l.second)):
         why = f" + shared {', '.join(link.evidence)}" if link.evidence else ""
-        bridge = " (same-article bridge between corroborated groups)" if link.bridge else ""
+        if link.cue:
+            kind = f" (same article, adjacent: {link.cue})"
+        elif link.same_article and _same_stretch(dated[link.first], dated[link.second]):
+            kind = f" (same article, stretches begun the same day, threshold {STRETCH_THRESHOLD:.2f})"
+        elif link.same_article:
+            kind = f" (same article, same date, threshold {SAME_ARTICLE_THRESHOLD:.2f})"
+        elif _same_stretch(dated[link.first], dated[link.second]):
+            kind = f" (stretches begun the same day, threshold {STRETCH_THRESHOLD:.2f})"
+        else:
+            kind = ""
         parts.append(
             f"{_label(dated[link.first])}~{_label(dated[link.second])}: cos={link.cosine:.3f}{why} "
-            f"-> score {link.score:.3f}{bridge}"
+            f"-> score {link.score:.3f}{kind}"
         )
     articles = len({dated[i].article for i in group})
+    plural = "article" if articles == 1 else "articles"
     return (
-        f"merged {len(group)} sentences from {articles} articles (threshold {threshold:.2f}, dates "
+        f"merged {len(group)} sentences from {articles} {plural} (threshold {threshold:.2f}, dates "
         f"compatible): " + "; ".join(parts) + f"; dated by {_label(anchor)} ({anchor.rule})"
     )
+
+
+_DURATION_UNIT = re.compile(r"^PT?[\dX.]*([A-Z]+)$")
+_UNIT_GRANULARITY = {"D": ("D", "day"), "W": ("W", "week"), "M": ("M", "month"), "Y": ("Y", "year"),
+                     "Q": ("Q", "quarter"), "H": ("D", "day"), "S": ("D", "day")}
+
+
+def calendar_date(event: Event) -> tuple[str, str]:
+    """(TIMEX3 calendar value, granularity) naming when ``event``'s happening is placed on the timeline.
+
+    A date is its own value. An anchored duration ("over the last 10 days", P10D, 2016-08-01..10)
+    is a stretch, not a date: the entry is placed at the *start* of the stretch, written at the
+    duration's unit (P10D -> "2016-08-01", day; P2Y from 2014-04-20 -> "2014", year), and the entry's
+    start/end keep the whole stretch. An entry then reads "from <date>".
+    """
+    if not (event.timex is not None and event.timex.type == "DURATION" and event.first_day is not None):
+        return event.value, event.granularity or ""
+    found = _DURATION_UNIT.match(event.value or "")
+    unit, granularity = _UNIT_GRANULARITY.get(found.group(1) if found else "D", ("D", "day"))
+    if found and event.value.startswith("PT"):
+        unit, granularity = "D", "day"
+    return timex3.value_for(event.first_day, unit), granularity
 
 
 def _entry(pairs: _Pairs, group: list[int], links: list[Link]) -> TimelineEntry:
@@ -343,19 +626,23 @@ def _entry(pairs: _Pairs, group: list[int], links: list[Link]) -> TimelineEntry:
         )
         for i in order
     )
+    value, granularity = calendar_date(anchor)
+    extra = {
+        "events": [(dated[i].article, dated[i].sentence_index) for i in order],
+        "kinds": [dated[i].kind for i in order],
+    }
+    if value != anchor.value:
+        extra["stretch"] = f"{anchor.value} from {anchor.first_day} to {anchor.last_day}"
     return TimelineEntry(
-        date=anchor.value,
+        date=value,
         start=anchor.first_day,
         end=anchor.last_day,
-        granularity=anchor.granularity or "",
+        granularity=granularity,
         places=_places(dated[i] for i in group),
         sources=sources,
         in_campaign=in_campaign((anchor.first_day, anchor.last_day)),
         merge_note=_note(dated, group, links, anchor, threshold) if merged else "",
-        extra={
-            "events": [(dated[i].article, dated[i].sentence_index) for i in order],
-            "kinds": [dated[i].kind for i in order],
-        },
+        extra=extra,
     )
 
 
@@ -415,8 +702,45 @@ def pair_report(
     return rows
 
 
+@dataclass(frozen=True)
+class SameArticlePair:
+    """One same-article, date-compatible pair of dated events and how it scores (diagnostics)."""
+
+    first: Event
+    second: Event
+    cosine: float
+    evidence: tuple[str, ...]
+    adjacent: bool  # second directly follows first among the article's dated events
+    cue: str  # the continuation cue ("" when none or not adjacent)
+    place_conflict: bool
+    score: float | None  # None when the pair does not qualify as a link
+
+
+def same_article_report(
+    events: Iterable[Event], *, embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+) -> list[SameArticlePair]:
+    """All same-article date-compatible pairs, best cosine first: the data behind pass 1."""
+    unique = {_event_key(e): e for e in events if e.value is not None and e.first_day and e.last_day}
+    dated = [unique[k] for k in sorted(unique)]
+    pairs = _Pairs(dated, embed, DEFAULT_THRESHOLD)
+    rows = []
+    for i, j in pairs.compatible_pairs():
+        if dated[i].article != dated[j].article:
+            continue
+        later, earlier = (j, i) if dated[j].start >= dated[i].start else (i, j)
+        link = pairs.same_article_link(i, j)
+        rows.append(SameArticlePair(
+            dated[earlier], dated[later], pairs.cosine(i, j), pairs.same_article_evidence(i, j),
+            pairs.previous[later] == earlier, link.cue if link else "", pairs.scene_conflict(i, j),
+            link.score if link else None,
+        ))
+    rows.sort(key=lambda r: (-r.cosine, _event_key(r.first), _event_key(r.second)))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m timeline.merging FOLDER [N]``: the N best-scoring pairs of a corpus (default 30)."""
+    """``python -m timeline.merging FOLDER [N]``: the N best-scoring pairs of a corpus (default 30),
+    then every same-article link and both cosine histograms."""
     import sys
 
     from .corpus import load_corpus
@@ -435,6 +759,7 @@ def main(argv: list[str] | None = None) -> int:
         refdate = reference_date_for(article)
         events.extend(extract_events(article, tag(article.body, refdate.best), refdate))
     rows = pair_report(events)
+    print("== across articles")
     for r in rows[:limit]:
         mark = "MERGE?" if r.score >= r.required else ""
         print(f"{r.score:.3f} (cos {r.cosine:.3f}{' +' + ','.join(r.evidence) if r.evidence else ''}) "
@@ -442,6 +767,19 @@ def main(argv: list[str] | None = None) -> int:
               f"   {_label(r.second)} {r.second.value}: {r.second.text[:90]}")
     bins = np.histogram([r.cosine for r in rows], bins=np.linspace(0, 1, 11))[0]
     print("cosine histogram (0.0-1.0 by 0.1):", " ".join(str(int(b)) for b in bins), f"({len(rows)} pairs)")
+    same = same_article_report(events)
+    print("== within articles (links, and non-linked pairs with cosine >= 0.45)")
+    for r in same:
+        if r.score is None and r.cosine < 0.45:
+            continue
+        how = (f"LINK {r.score:.3f}" if r.score is not None else "no link") + (" adjacent" if r.adjacent else "")
+        extra = (f" cue: {r.cue}" if r.cue else "") + (f" +{','.join(r.evidence)}" if r.evidence else "")
+        extra += " [different cities]" if r.place_conflict else ""
+        print(f"{how} cos {r.cosine:.3f}{extra}\n   {_label(r.first)} {r.first.value}: {r.first.text[:90]}\n"
+              f"   {_label(r.second)} {r.second.value}: {r.second.text[:90]}")
+    bins = np.histogram([r.cosine for r in same], bins=np.linspace(0, 1, 11))[0]
+    print("same-article cosine histogram (0.0-1.0 by 0.1):", " ".join(str(int(b)) for b in bins),
+          f"({len(same)} pairs)")
     return 0
 
 

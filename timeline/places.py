@@ -111,6 +111,48 @@ def find_places(text: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# A place named only as a reference point for another one: "300 kilometres east of Benghazi",
+# "20 km from Sirte", "to the west in Benghazi". Matched against the text just before a mention.
+_REFERENCE_POINT = re.compile(
+    r"(?:\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of"
+    r"|\b(?:km|kilometres|kilometers|kms|miles)\)?\s+(?:from|outside|of)"
+    r"|\bto\s+the\s+(?:north|south|east|west)\s+(?:of|in))\s+(?:the\s+(?:city|town)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def scene_places(text: str) -> tuple[str, ...]:
+    """Like ``find_places`` but without places named only as a reference point.
+
+    Why: "six fighters died in Derna, 300 kilometres east of Benghazi" happened in Derna; merging
+    must not think it shares a place with a Benghazi report.
+    """
+    seen: dict[str, None] = {}
+    for mention in place_mentions(text):
+        if _REFERENCE_POINT.search(text[max(0, mention.start - 60):mention.start]):
+            continue
+        seen.setdefault(mention.name, None)
+    return tuple(seen)
+
+
+def city_of(name: str) -> str | None:
+    """The city a place lies in (itself for a city; walking up from a neighbourhood/landmark).
+
+    None for countries, regions and continents, which are too wide to locate a happening.
+    """
+    places = gazetteer()
+    seen = set()
+    while name in places and name not in seen:
+        seen.add(name)
+        place = places[name]
+        if place.kind == "city":
+            return name
+        if place.kind not in {"neighbourhood", "landmark"} or place.parent is None:
+            return None
+        name = place.parent
+    return None
+
+
 def parent_of(name: str) -> str | None:
     """The containing place of a neighbourhood/city/landmark (``Lithi`` -> ``Benghazi``)."""
     place = gazetteer().get(name)
