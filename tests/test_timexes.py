@@ -739,6 +739,19 @@ RULE_EXAMPLES = {
     "narrative:following-unit": ("The mill closed on June 3, 1998, and reopened the following year.",
                                  "the following year"),
     "relative:week-of-date": ("The trial opens the week of March 6.", "the week of March 6"),
+    "duration:vague": ("The troops will stay in the region for some time.", "some time"),
+    "duration:ahead": ("Fuel prices may climb in the weeks ahead.", "the weeks ahead"),
+    "ref:then-current": ("Holders could buy shares at the then current price.", "then current"),
+    "duration:the-years": ("The village has changed a lot over the years.", "the years"),
+    "narrative:part-of-day": ("Shares fell on Oct. 27, 1989. Dealers sold heavily in the morning.",
+                              "the morning"),
+    "relative:since-year-end": ("The index has risen 12% since year-end.", "year-end"),
+    "relative:two-quarters": ("Sales should recover in the first two quarters of 2001.",
+                              "the first two quarters of 2001"),
+    "ref:one-day": ("The town hopes it will one day host the games.", "one day"),
+    "deictic:nth-day-of": ("Today is the fifth day of the strike.", "the fifth day"),
+    "narrative:that-quarter": ("Profit fell in the second quarter of 1998. Sales for that quarter were flat.",
+                               "that quarter"),
 }
 
 
@@ -753,3 +766,118 @@ def test_rule_fires_on_its_example(name):
         hits = [t for t in tag(text, dct) if t.text == expr]
         assert hits, f"{name}: {expr!r} not in {[t.text for t in tag(text, dct)]}"
         assert hits[0].rule == name or hits[0].rule.startswith(name + ":"), hits[0].rule
+
+
+# ----------------------------------------------------------------------------- vague stretches and anaphora
+@pytest.mark.parametrize("text, expr, value", [
+    ("The troops will stay in the region for some time.", "some time", "PXX"),
+    ("They will have to live without power for a while.", "a while", "PXX"),
+    ("We are there to stay for a fairly lengthy period.", "a fairly lengthy period", "PXX"),
+    ("Fuel prices may climb in the weeks ahead.", "the weeks ahead", "PXW"),
+    ("The village has changed a lot over the years.", "the years", "PXY"),
+    ("Few patients were saved in the early years, doctors said.", "the early years", "PXY"),
+    ("He joined the firm after a several-year stint abroad.", "several-year", "PXY"),
+    ("The firm returned to profit after several quarters of losses.", "several quarters", "PXQ"),
+])
+def test_vague_durations(text, expr, value):
+    t = one(text, expr, "2016-04-20")
+    assert (t.type, t.value) == ("DURATION", value)
+
+
+def test_vague_stretch_needs_for_and_fractions_stay_fractions():
+    assert found("It was a time when the West feared the Soviet army.", "2016-04-20") == {}
+    assert found("Nearly three quarters of voters backed the plan.", "2016-04-20") == {}
+    assert found("The years of war left the city in ruins.", "2016-04-20") == {}
+
+
+def test_then_current_is_a_past_present():
+    assert one("Holders could buy shares at the then current price.", "then current",
+               "2016-04-20").value == "PAST_REF"
+
+
+def test_the_future_of_something_is_not_a_time():
+    assert "the future" not in found("The talks matter for the future of both peoples.", "2016-04-20")
+    assert found("Talks may resume in the future.", "2016-04-20")["the future"][1] == "FUTURE_REF"
+
+
+def test_part_of_day_after_a_named_day():
+    text = "Shares fell on Friday. Dealers had placed heavy buy orders in the morning."
+    assert one(text, "the morning", "2016-04-25").value == "2016-04-22TMO"
+    # no day named just before: nothing to anchor the morning to
+    assert "the morning" not in found("Dealers like to buy in the morning.", "2016-04-25")
+
+
+def test_clock_time_takes_the_story_day_or_a_day_after_a_parenthesis():
+    text = "The bomb went off at about 10:35 a.m. (0735 GMT) Friday, killing dozens."
+    assert one(text, "10:35 a.m.", "2016-04-23").value == "2016-04-22T10:35"
+    text = "The doctor was shot on April 18. He was hit at 10 p.m. as he stood in his kitchen."
+    assert one(text, "10 p.m.", "2016-04-23").value == "2016-04-18T22:00"
+    assert one("The shop closes at 6 p.m.", "6 p.m.", "2016-04-23").value == "2016-04-23T18:00"
+
+
+def test_edges_and_halves_of_years():
+    assert one("The index has risen 12% since year-end.", "year-end", "2016-10-30").value == "2015-12-31"
+    assert one("Sales should recover in the first two quarters of 2001.", "the first two quarters of 2001",
+               "2000-10-30").value == "2001-H1"
+    assert one("Margins will fall in the last two quarters of this year.", "the last two quarters of this year",
+               "2016-03-30").value == "2016-H2"
+    assert one("Earnings will be lower for the last half of 1989.", "the last half of 1989",
+               "1989-10-26").value == "1989-H2"
+    t = one("Planting was delayed earlier in the year by heavy rain.", "earlier in the year", "2016-10-26")
+    assert (t.value, t.mod) == ("2016", "START")
+
+
+@pytest.mark.parametrize("dct, value", [
+    ("2016-03-01", "2015-02"),  # the month just gone would be "last month"
+    ("2016-03-25", "2016-02"),  # late in March, "last February" can be the one just ended
+    ("2016-02-20", "2015-02"),  # the current month: a year back
+    ("2016-10-27", "2016-02"),
+])
+def test_last_month_name_skips_the_current_and_just_ended_month(dct, value):
+    assert one("Two helicopters crashed last February.", "last February", dct).value == value
+
+
+def test_plans_reported_in_the_past_or_after_the_day_still_look_ahead():
+    # 2000-01-07 is a Friday
+    text = "Protesters planned a march in Miami on Saturday and were planning to block the airport."
+    assert one(text, "Saturday", "2000-01-07").value == "2000-01-08"
+    text = "On Tuesday, the league plans to hold a news conference."
+    assert one(text, "Tuesday", "1998-10-26").value == "1998-10-27"
+    # a past verb right after the day still reads the day as past
+    assert one("On Tuesday, the league held a news conference.", "Tuesday", "1998-10-26").value == "1998-10-20"
+
+
+def test_previous_and_following_weekday_count_from_the_story_day():
+    # the story tells about Friday April 22, 2016; the paper is dated Monday April 25
+    text = "Shares slid on Friday, April 22, as oil fell. The index closed down 4% from the previous Friday."
+    assert one(text, "the previous Friday", "2016-04-25").value == "2016-04-15"
+    text = "The strike began on Friday, April 22. Talks resumed the following Tuesday."
+    assert one(text, "the following Tuesday", "2016-04-25").value == "2016-04-26"
+    # with no day in the story, "previous" counts from the reference date
+    assert one("Prices were lower than the previous Friday.", "the previous Friday", "2016-04-25").value \
+        == "2016-04-22"
+
+
+def test_one_day_as_someday_and_as_a_stretch():
+    assert one("Islam will one day be the largest faith in the town.", "one day", "1998-03-03").value \
+        == "FUTURE_REF"
+    t = one("The minister had been in the job one day.", "one day", "1998-03-03")
+    assert (t.type, t.value) == ("DURATION", "P1D")
+
+
+def test_that_quarter_is_the_quarter_named_last():
+    text = "Profit fell in the second quarter of 1998. Sales for that quarter were flat."
+    assert one(text, "that quarter", "1998-10-27").value == "1998-Q2"
+    assert "that quarter" not in found("Sales for that quarter were flat.", "1998-10-27")
+
+
+def test_nth_day_of_an_ongoing_event_is_today():
+    assert one("It's the second day of an offensive against the villages.", "the second day",
+               "1998-03-06").value == "1998-03-06"
+    assert "the third day" not in found("He resigned on the third day of the talks.", "1998-03-06")
+
+
+def test_names_ending_in_today_are_not_dates():
+    assert found("He told USA Today the plan was dead.", "2016-04-20") == {}
+    assert found("This is VOA Today.", "2016-04-20") == {}
+    assert found("Police said today the road is closed.", "2016-04-20")["today"][1] == "2016-04-20"

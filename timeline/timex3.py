@@ -32,7 +32,8 @@ _DATE_VALUE = re.compile(
 )
 _DURATION_VALUE = re.compile(
     r"^P(?:(?:(?:\d+(?:\.\d+)?|X)[YMWDQLCE])+(?:T(?:(?:\d+(?:\.\d+)?|X)[HMS])+)?"
-    r"|T(?:(?:\d+(?:\.\d+)?|X)[HMS])+)$"
+    r"|T(?:(?:\d+(?:\.\d+)?|X)[HMS])+"
+    r"|XX)$"  # PXX: a stretch whose length and unit are both unstated ("for a while")
 )
 REFS = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
 

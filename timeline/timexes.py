@@ -268,6 +268,10 @@ class _Anchor:
     value: str = ""  # its resolved value, once known
 
 
+_FUTURE_IN_PAST = re.compile(
+    r"\s+(?:still\s+)?(?:planning|going|expected|scheduled|due|set|supposed|preparing|hoping)\s+to\b", re.I)
+
+
 class _Context:
     """Per-call state: the text, the reference date, sentence/paragraph bounds and year anchors."""
 
@@ -361,6 +365,10 @@ class _Context:
         if before.endswith(("be ", "being ")):
             return None  # a passive "would be held" says nothing about the past
         if m.group("past"):
+            # "were planning to", "was expected to": a plan reported in the past tense still looks
+            # ahead to its event
+            if m.group("past").lower() in ("was", "were") and _FUTURE_IN_PAST.match(m.string, m.end()):
+                return "future"
             return "past"
         if m.group("ed").lower() in _res().not_past_ed:
             return None
@@ -705,6 +713,13 @@ def resolve_deictic(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None
 def _weekday_date(ctx: _Context, weekday: int, rel: str, start: int, end: int) -> tuple[date, str]:
     dct = ctx.dct
     assert dct is not None
+    if rel in ("previous", "following"):
+        # "down 4.5% from the previous Friday": counted from the day the story is telling about
+        story_day = _recent_day(ctx, start, reach=1500)
+        if story_day is not None:
+            if rel == "previous":
+                return story_day - timedelta(days=(story_day.isoweekday() - weekday) % 7 or 7), "story-previous"
+            return story_day + timedelta(days=(weekday - story_day.isoweekday()) % 7 or 7), "story-following"
     diff = weekday - dct.isoweekday()
     if rel in ("last", "past", "previous"):
         back = (dct.isoweekday() - weekday) % 7 or 7
@@ -797,7 +812,12 @@ def resolve_relative_month(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved
     if dct is None:
         return _Resolved("DATE", f"XXXX-{month:02d}", "no-dct", mod)
     if rel in ("last", "past"):
-        year = dct.year if month < dct.month else dct.year - 1
+        # "last February" written in early March: a writer meaning the month just gone says "last
+        # month", so the named month is the one a year earlier (likewise for the current month)
+        back = (dct.month - month) % 12 or 12
+        if back == 1 and dct.day <= 15:
+            back = 13
+        year = dct.year - (1 if back >= dct.month else 0) - (1 if back >= dct.month + 12 else 0)
     elif rel in ("next", "coming"):
         year = dct.year if month > dct.month else dct.year + 1
     else:
@@ -903,6 +923,8 @@ def resolve_quarter(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None
     rels = set(re.findall(r"latest|current|recent|previous|prior|last|next|this|same|comparable|corresponding|"
                           r"year-earlier|year-ago|fiscal", text))
     after = ctx.text[m.end("t"):m.end("t") + 20]
+    if unit == "half" and not ord_text and "last" in rels and (_group(m, "year") or _group(m, "ofrel")):
+        ord_text = "second"  # "the last half of 1989"
     if unit == "half" and not ord_text:
         return None
     if unit == "period" and not (rels - {"fiscal", "this", "same"} or _group(m, "qyear") or ord_text):
@@ -1171,13 +1193,60 @@ def resolve_narrative_next(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved
     return None
 
 
+def resolve_year_end_point(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
+    """"since year-end": the last day of the year ``offset`` years from the reference year."""
+    ctx.relatives.append(m.start("t"))
+    if ctx.dct is None:
+        return _Resolved("DATE", "XXXX-12-31", "no-dct")
+    day = date(ctx.dct.year + int(rule.params.get("offset", 0)), 12, 31)
+    return _Resolved("DATE", day.isoformat(), "year-end-point", None, day, day)
+
+
+def resolve_half_year(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
+    """"the first two quarters of 1990": H1 (H2 for the last two) of the named or the reference year."""
+    half = "H1" if m.group("ord").lower() == "first" else "H2"
+    year_text, ofrel = _group(m, "year"), (_group(m, "ofrel") or "").lower()
+    if year_text:
+        year = int(year_text)
+    elif ctx.dct is None:
+        return _Resolved("DATE", f"XXXX-{half}", "no-dct")
+    else:
+        year = ctx.dct.year + {"next": 1, "last": -1}.get(ofrel, 0)
+        ctx.relatives.append(m.start("t"))
+    return _with_interval("DATE", f"{year:04d}-{half}", "half-year", _approx_mod(m))
+
+
+def resolve_that_quarter(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
+    """"that quarter": the quarter last named before it (declines when none was)."""
+    start = m.start("t")
+    for q_start, value in reversed(ctx.quarters):
+        if q_start < start and start - q_start <= 1500:
+            ctx.quarters.append((start, value))
+            return _with_interval("DATE", value, "narrative")
+    return None
+
+
+def resolve_narrative_pod(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
+    """"in the morning" after a story has named a day ("Prices fell Friday. Dealers bought in the
+    morning"): that day's morning. Declines without a day named in this or the previous sentence."""
+    day = _recent_day(ctx, m.start("t"))
+    if day is None:
+        return None
+    value, type_ = _add_pod(day.isoformat(), m.group("pod"))
+    return _Resolved(type_, value, "narrative", None, day, day)
+
+
 def resolve_duration(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
     unit = _unit_code(m)
     if unit is None or unit == "WE":
         return None
-    after = ctx.text[m.end("t"):m.end("t") + 12]
-    if unit == "Q" and re.match(r"\s+of\b", after, re.I):
-        return None  # "a quarter of the city"
+    after = ctx.text[m.end("t"):m.end("t") + 16]
+    if unit == "Q" and re.match(r"\s+of\b", after, re.I) and not (
+            _group(m, "fuzzy") and re.match(r"(?i)\s+of\s+(?!(?:the|a|an|its|his|her|their|our|all|this|that|"
+                                            r"these|those)\b)[a-z]+\b", after)):
+        # "a quarter of the city", "three quarters of voters": a fraction (but "after several quarters of
+        # losses" is a stretch of time: a vague amount of quarters is never a fraction)
+        return None
     mod = _approx_mod(m)
     if mod is None and re.search(r"(?i)\b(?:about|some|approximately|roughly|around)\s+$",
                                  ctx.text[max(0, m.start("t") - 16):m.start("t")]):
@@ -1254,11 +1323,44 @@ def resolve_clock(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
         return _Resolved("TIME", f"{before.isoformat()}T{hh:02d}:{mm:02d}", "on-stated-day", None, before, before)
     if ctx.dct is None:
         return _Resolved("TIME", f"XXXX-XX-XXT{hh:02d}:{mm:02d}", "no-dct")
+    if not weekday and not deictic:
+        # "at 10:35 a.m. (0735 GMT) Friday": the day named after a parenthesis
+        later = _CLOCK_PAREN_WEEKDAY.match(ctx.text, m.end("t"))
+        weekday = later.group(1) if later and later.group(1)[0].isupper() else None
     if weekday:
         day, note = _weekday_date(ctx, _res().lookup("weekday", weekday), "", m.start("t"), m.end("t"))
         return _Resolved("TIME", f"{day.isoformat()}T{hh:02d}:{mm:02d}", note, None, day, day)
+    if not deictic:
+        story_day = _recent_day(ctx, m.start("t"))
+        if story_day is not None:  # "Slepian was killed Oct. 23 ... He was shot at 10 p.m.": that day
+            return _Resolved("TIME", f"{story_day.isoformat()}T{hh:02d}:{mm:02d}", "story-day", None,
+                             story_day, story_day)
     day = ctx.dct + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(deictic, 0))
     return _Resolved("TIME", f"{day.isoformat()}T{hh:02d}:{mm:02d}", "dct", None, day, day)
+
+
+_CLOCK_PAREN_WEEKDAY = re.compile(
+    r"\s*\([^()]{1,25}\)\s*,?\s+(?:on\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)
+
+
+def _recent_day(ctx: _Context, start: int, reach: int | None = None) -> date | None:
+    """The day last named in this or the previous sentence (a story's day, for a bare clock time), or,
+    with ``reach``, within that many characters before."""
+    s0, _ = ctx.sentence_bounds(start)
+    prev0, _ = ctx.sentence_bounds(max(0, s0 - 1))
+    if reach is not None:
+        prev0 = max(0, start - reach)
+    for point_start, value in reversed(ctx.points):
+        if point_start >= start:
+            continue
+        if point_start < prev0:
+            break
+        if timex3.granularity(value) != "day":
+            continue
+        span = timex3.interval(value)
+        if span:
+            return span[0]
+    return None
 
 
 _SET_ADVERBS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y",
@@ -1314,6 +1416,10 @@ RESOLVERS: dict[str, Callable[[re.Match, _Context, _Rule], _Resolved | None]] = 
     "holiday": resolve_holiday,
     "narrative_unit": resolve_narrative_unit,
     "narrative_next": resolve_narrative_next,
+    "narrative_pod": resolve_narrative_pod,
+    "half_year": resolve_half_year,
+    "that_quarter": resolve_that_quarter,
+    "year_end_point": resolve_year_end_point,
     "week_of_date": resolve_week_of_date,
     "nth_week": resolve_nth_week,
     "duration": resolve_duration,
