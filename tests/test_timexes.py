@@ -881,3 +881,81 @@ def test_names_ending_in_today_are_not_dates():
     assert found("He told USA Today the plan was dead.", "2016-04-20") == {}
     assert found("This is VOA Today.", "2016-04-20") == {}
     assert found("Police said today the road is closed.", "2016-04-20")["today"][1] == "2016-04-20"
+
+
+# ----------------------------------------------------------------------------- earnings-report comparisons
+def test_year_ago_comparison_ignores_forecast_quarters():
+    text = ("Analysts expect losses through the third quarter of 1990. "
+            "The mill earned $4 million. In the year-ago period, it earned $9 million.")
+    assert one(text, "the year-ago period", "1989-10-26").value == "1988-Q3"
+
+
+def test_year_ago_comparison_does_not_go_back_from_an_earlier_comparison():
+    text = ("Profit rose in the third quarter. Net was $5 million, against $3 million in the 1988 period. "
+            "The year-ago figures included a gain.")
+    assert one(text, "year-ago", "1989-11-02").value == "1988-Q3"
+
+
+def test_part_year_span_makes_the_comparison_a_year():
+    text = ("Profit rose in the third quarter. In the first nine months, net rose to $9 million from "
+            "$7 million a year earlier.")
+    assert one(text, "a year earlier", "1989-10-26").value == "1988"
+    text = ("Profit rose in the third quarter. In the first nine months, net was $306 million, compared with "
+            "a loss in the 1988 period.")
+    assert one(text, "the 1988 period", "1989-11-02").value == "1988"
+    # without the span, the comparison stays a quarter
+    assert one("Profit rose in the third quarter, up from a year earlier.", "a year earlier",
+               "1989-10-26").value == "1988-Q3"
+
+
+def test_explicit_year_period_takes_the_quarter_last_named():
+    text = "There were no gains in the latest period, but a gain of $8 million in the 1988 period."
+    assert one(text, "the 1988 period", "1989-11-02").value == "1988-Q3"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("In the quarter ended July 31, the chain had 5.6 million shares outstanding.", "1989-Q2"),
+    ("Sales rose in the quarter ended Sept. 30.", "1989-Q3"),
+    ("The grocer lost $2 million in the quarter ended Jan. 31, 1989.", "1988-Q4"),
+])
+def test_quarter_named_by_its_closing_date(text, value):
+    assert one(text, "the quarter", "1989-10-30").value == value
+
+
+def test_appositive_ordinal_quarter_renames_the_year_ago_quarter():
+    text = ("In the comparable year-ago quarter, the second quarter ended Oct. 31, the firm lost $2 million. "
+            "Results for that quarter included a write-down.")
+    f = found(text, "1989-10-27")
+    assert f["the comparable year-ago quarter"][1] == "1988-Q2"
+    assert f["the second quarter"][1] == "1988-Q2"
+    assert f["that quarter"][1] == "1988-Q2"
+    # a quarter not set off after a comparison keeps the reporting year
+    assert one("Profit fell in the second quarter.", "the second quarter", "1989-10-27").value == "1989-Q2"
+
+
+def test_a_high_for_the_year_of_an_amount_is_this_year():
+    assert one("The stock hit a high for the year of $42.875 in June.", "the year", "1989-10-30").value == "1989"
+    assert not [t for t in tag("It was the year of the tiger for the year of reform.", "1989-10-30")
+                if t.text == "the year"]
+
+
+def test_overnight_after_a_named_day_is_the_night_before_it():
+    text = "London shares closed lower Friday. They were hit by overnight losses in New York."
+    t = one(text, "overnight", "1989-10-30")
+    assert (t.type, t.value) == ("TIME", "1989-10-26TNI")
+
+
+def test_last_of_another_expression_does_not_push_a_near_date_back_a_year():
+    text = "It said it would extend its offer, due to expire last Thursday, to Nov. 6."
+    assert one(text, "Nov. 6", "1989-10-30").value == "1989-11-06"
+    # a past verb right before still decides: the fiscal year that ended, not the coming Jan. 31
+    assert one("The fiscal year ended Jan. 31.", "Jan. 31", "1989-12-20").value == "1989-01-31"
+
+
+def test_the_quarter_a_year_ago_is_one_expression():
+    text = "Profit rose in the third quarter. For the quarter a year earlier, the bank earned $16 million."
+    f = found(text, "1989-10-26")
+    assert f["the quarter a year earlier"][1] == "1988-Q3"
+    assert "a year earlier" not in f
+    assert found("Sales fell in the first quarter a year ago.", "1989-10-26")["the first quarter a year ago"][1] \
+        == "1988-Q1"

@@ -106,6 +106,8 @@ class _Resources:
                 triggers = frozenset(words_needed)
             if "signal" in params:
                 params["signal"] = re.compile(params["signal"])
+            for key in [k for k in params if k.endswith("_pattern")]:
+                params[key] = re.compile(_expand(params[key], macros), re.IGNORECASE)
             rules.append(_Rule(
                 name=raw["name"], regex=regex, resolve=raw["resolve"], priority=int(raw.get("priority", 50)),
                 params=params, capital=tuple(raw.get("capital", ())),
@@ -120,6 +122,7 @@ class _Resources:
 
         tense = words["tense"]
         self.not_past_ed = frozenset(tense["not_past_ed"])
+        self.not_verb_past = frozenset(tense["not_verb_past"])
         self.future_before_only = frozenset(tense["future_before_only"])
         future = _alternation(tense["future"])
         past = _alternation(tense["past"])
@@ -284,6 +287,7 @@ class _Context:
         self.anchor_starts: list[int] = []
         self.relatives: list[int] = []  # starts of relative expressions (they break narrative anchoring)
         self.quarters: list[tuple[int, str]] = []  # (start, value) of resolved quarters
+        self.year_spans: list[int] = []  # starts of part-year reporting spans ("the first nine months")
         self.days: list[tuple[int, date]] = []  # (end, day) of expressions resolved to one day
         self.points: list[tuple[int, str]] = []  # (start, value) of resolved calendar dates, in text order
 
@@ -313,15 +317,20 @@ class _Context:
 
         Markers before the expression count a little nearer: "will meet on Friday, officials said".
         """
+        kind, distance, _ = self.tense_marker_word(start, end)
+        return kind, distance
+
+    def tense_marker_word(self, start: int, end: int) -> tuple[str | None, int, str]:
+        """``tense_marker`` plus the marker itself (lower case)."""
         res = _res()
         s0, s1 = self.sentence_bounds(start)
-        best: tuple[str | None, float] = (None, 1e9)
+        best: tuple[str | None, float, str] = (None, 1e9, "")
         window0 = max(s0, start - 120)
         for m in res.tense_regex.finditer(self.text, window0, start):
             kind = self._marker_kind(m)
             weight = 0.8 if not m.group("ed") else 1.6  # an -ed word may be an adjective
             if kind and (start - m.end()) * weight < best[1]:
-                best = (kind, (start - m.end()) * weight)
+                best = (kind, (start - m.end()) * weight, m.group(0).lower())
         for m in res.tense_regex.finditer(self.text, end, min(s1, end + 100)):
             kind = self._marker_kind(m)
             if kind == "future" and re.sub(r"\s+", " ", m.group(0).lower()) in res.future_before_only:
@@ -329,9 +338,9 @@ class _Context:
             if kind:
                 weight = 1.0 if not m.group("ed") else 2.0
                 if (m.start() - end) * weight < best[1]:
-                    best = (kind, (m.start() - end) * weight)
+                    best = (kind, (m.start() - end) * weight, m.group(0).lower())
                 break
-        return best[0], int(best[1])
+        return best[0], int(best[1]), best[2]
 
     def scheduled_present(self, start: int) -> bool:
         """A present-tense verb of a scheduled event shortly before the expression, in the same clause:
@@ -465,7 +474,7 @@ def _infer_year(ctx: _Context, month: int, day: int | None, start: int, end: int
     past or future verb decides; failing that, the nearest occurrence.
     """
     dct = ctx.dct
-    tense, distance = ctx.tense_marker(start, end)
+    tense, distance, marker = ctx.tense_marker_word(start, end)
     anchored = ctx.narrative_year(start)
     if anchored is not None and not (dct and tense == "future" and distance <= 60 and anchored < dct.year):
         return anchored, "anchored"
@@ -490,8 +499,10 @@ def _infer_year(ctx: _Context, month: int, day: int | None, start: int, end: int
     lead = re.search(r"(?i)\b(last|next|coming)\s+$", ctx.text[max(0, start - 8):start])
     if lead:  # "last Oct. 23", "next Jan. 5": the word says which occurrence
         return (past_year, "last") if lead.group(1).lower() == "last" else (future_year, "next")
-    if tense == "past" and distance <= 12 and nearest > past_year:
-        return past_year, "past-news"  # "the fiscal year ended Jan. 31": a verb right before decides
+    if tense == "past" and distance <= 12 and nearest > past_year and marker not in _res().not_verb_past:
+        # "the fiscal year ended Jan. 31": a verb right before decides (not the "last" of "due to expire
+        # last Thursday, to Nov. 6", which belongs to another expression)
+        return past_year, "past-news"
     if gap_days(nearest) <= (120 if day else 100):
         return nearest, "nearest"
     if forward or (tense == "future" and distance <= 150):
@@ -703,6 +714,10 @@ def resolve_deictic(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None
         value, type_ = _add_pod("XXXX-XX-XX", "night" if word == "overnight" else pod)
         return _Resolved(type_, value, "no-dct", _edge_mod(m))
     if word == "overnight":  # in a report: the night before the reference date
+        story_day = _recent_day(ctx, m.start("t"))
+        if story_day is not None:  # "Shares closed lower Friday ... hit by overnight losses": before that day
+            day = story_day - timedelta(days=1)
+            return _Resolved("TIME", f"{day.isoformat()}TNI", "night-before-story-day", None, day, story_day)
         day = ctx.dct - timedelta(days=1)
         return _Resolved("TIME", f"{day.isoformat()}TNI", "night-before", None, day, ctx.dct)
     day = ctx.dct + timedelta(days=offset)
@@ -834,16 +849,42 @@ def _unit_code(m: re.Match) -> str | None:
     return _res().lookup("unit", m.group("unit"))
 
 
-def _sentence_mentions_quarter(ctx: _Context, pos: int, reach: int = 0) -> str | None:
-    """The quarter last named in this sentence (or, with ``reach``, within that many characters before)."""
+def _sentence_mentions_quarter(ctx: _Context, pos: int, reach: int = 0, reported: bool = False) -> str | None:
+    """The quarter last named in this sentence (or, with ``reach``, within that many characters before).
+
+    With ``reported``, only a quarter a report can be about: a year-ago comparison is made with the
+    quarter being reported, not with a forecast ("losses through the third quarter of 1990") nor with an
+    earlier comparison period ("the 1988 period"), which would push it back a second year.
+    """
     s0, _ = ctx.sentence_bounds(pos)
     low = min(s0, pos - reach) if reach else s0
+    latest_year = int(_latest_completed_quarter(ctx.dct)[:4]) if reported and ctx.dct else None
     for start, value in reversed(ctx.quarters):
         if start < low:
             break
         if start < pos:
+            if latest_year is not None and value[:4].isdigit():
+                year = int(value[:4])
+                if year < latest_year or year > ctx.dct.year:
+                    continue
+                span = timex3.interval(value)
+                if span and span[0] > ctx.dct:
+                    continue
             return value
     return None
+
+
+def _span_after_quarter(ctx: _Context, pos: int, reach: int = 0) -> bool:
+    """A part-year span ("the first nine months") named after the last quarter and before ``pos``, in
+    this sentence (or within ``reach`` characters): a comparison then is with that span of the year before,
+    whose closest TIMEX3 value is the year."""
+    s0, _ = ctx.sentence_bounds(pos)
+    low = min(s0, pos - reach) if reach else s0
+    spans = [start for start in ctx.year_spans if low <= start < pos]
+    if not spans:
+        return False
+    quarters = [start for start, _ in ctx.quarters if low <= start < pos]
+    return not quarters or max(spans) > max(quarters)
 
 
 def resolve_ago(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
@@ -875,7 +916,9 @@ def resolve_ago(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
     else:
         day = timex3.shift(ctx.dct, sign * whole, unit)
     # Earnings reports compare a quarter with "a year ago": the same quarter of the year before.
-    quarter = _sentence_mentions_quarter(ctx, m.start("t"), reach=600) if unit == "Y" else None
+    quarter = None
+    if unit == "Y" and not _span_after_quarter(ctx, m.start("t"), reach=600):
+        quarter = _sentence_mentions_quarter(ctx, m.start("t"), reach=600, reported=True)
     if quarter and whole == amount:
         year = int(quarter[:4]) + sign * whole
         return _with_interval("DATE", f"{year:04d}{quarter[4:]}", "ago-quarter", mod)
@@ -892,9 +935,18 @@ def resolve_year_earlier(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved |
         return None
     if ctx.dct is None:
         return _Resolved("DATE", "XXXX", "no-dct")
-    quarter = _sentence_mentions_quarter(ctx, m.start("t"), reach=600)
+    if period != "quarter" and _span_after_quarter(ctx, m.start("t"), reach=600):
+        return _with_interval("DATE", f"{ctx.dct.year - 1:04d}", "year-earlier-span-year")
+    quarter = _sentence_mentions_quarter(ctx, m.start("t"), reach=600, reported=True)
     if period in ("quarter", "period") and not quarter:
         quarter = _latest_completed_quarter(ctx.dct)
+    if period == "quarter":
+        appositive = rule.params.get("appositive_pattern")
+        renamed = appositive.match(ctx.text, m.end("t")) if appositive is not None else None
+        if renamed:  # "the year-ago quarter, the second quarter ended Oct. 31": the quarter it names
+            number = _ORDINAL_QUARTER[renamed.group("ord").lower()]
+            year = int(quarter[:4]) if quarter else int(_latest_completed_quarter(ctx.dct)[:4])
+            return _with_interval("DATE", f"{year - 1:04d}-Q{number}", "year-earlier-appositive")
     if quarter:
         return _with_interval("DATE", f"{int(quarter[:4]) - 1:04d}{quarter[4:]}", "year-earlier-quarter")
     return _with_interval("DATE", f"{ctx.dct.year - 1:04d}", "year-earlier")
@@ -914,14 +966,17 @@ _ORDINAL_QUARTER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3r
 
 def resolve_quarter(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None:
     """Fiscal quarters and halves as earnings reports use them: "the third quarter" is the latest one
-    (the coming one in future tense), a bare "the quarter" the one last named or last completed,
-    "the year-ago quarter" the same quarter a year before. Districts ("the Latin Quarter") and halves of
+    (the coming one in future tense), a bare "the quarter" the one last named or last completed (or the
+    one its closing date names: "the quarter ended July 31"), "the year-ago quarter" the same quarter a
+    year before. Districts ("the Latin Quarter") and halves of
     matches are left alone unless money is being talked about."""
     text = m.group("t").lower()
     unit = m.group("qunit").lower()
     ord_text = (_group(m, "ord") or "").lower()
     rels = set(re.findall(r"latest|current|recent|previous|prior|last|next|this|same|comparable|corresponding|"
                           r"year-earlier|year-ago|fiscal", text))
+    if _group(m, "yearago"):
+        rels.add("year-ago")  # "the quarter a year ago"
     after = ctx.text[m.end("t"):m.end("t") + 20]
     if unit == "half" and not ord_text and "last" in rels and (_group(m, "year") or _group(m, "ofrel")):
         ord_text = "second"  # "the last half of 1989"
@@ -964,7 +1019,11 @@ def resolve_quarter(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None
         number = _ORDINAL_QUARTER[ord_text]
         if year is None:
             return _Resolved("DATE", f"XXXX-Q{number}", "no-dct")
-        if not year_text and not rels & {"year-earlier", "year-ago"} and "last year" not in text \
+        after_comparison = rule.params.get("after_comparison_pattern")
+        if not year_text and after_comparison is not None \
+                and after_comparison.search(ctx.text[max(0, m.start("t") - 60):m.start("t")]):
+            year -= 1  # "In the comparable year-ago quarter, the second quarter ended Oct. 31, ..."
+        elif not year_text and not rels & {"year-earlier", "year-ago"} and "last year" not in text \
                 and not _group(m, "ofrel") and "next year" not in text:
             current = timex3.quarter_of(dct)
             future = ctx.tense(m.start("t"), m.end("t")) == "future"
@@ -979,6 +1038,28 @@ def resolve_quarter(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None
         return _with_interval("DATE", value, "ordinal")
     if dct is None:
         return _Resolved("DATE", "XXXX-QX", "no-dct")
+    if unit == "period" and (year_text or rels & {"year-earlier", "year-ago"}) \
+            and _span_after_quarter(ctx, m.start("t")):
+        # "In the first nine months, net was $306 million, compared with $195 million in the 1988
+        # period": the same span of that year, whose closest value is the year
+        ctx.year_spans.append(m.start("t"))
+        return _with_interval("DATE", f"{year:04d}", "span-year")
+    ended = rule.params.get("ended_pattern")
+    closing = ended.match(ctx.text, m.end("t")) if ended is not None and unit == "quarter" \
+        and not (rels - {"the", "latest", "fiscal"}) and not year_text else None
+    if closing:
+        end_month = _month_number(closing.group("month"))
+        end_day = int(re.sub(r"\D", "", closing.group("day")))
+        if closing.group("year"):
+            end_year = int(closing.group("year"))
+        else:
+            end_year, _ = _infer_year(ctx, end_month, end_day, closing.start("month"), closing.end("day"))
+        if end_year is not None:
+            middle_month = end_month - 1 or 12
+            middle_year = end_year if end_month > 1 else end_year - 1
+            value = f"{middle_year:04d}-Q{(middle_month - 1) // 3 + 1}"
+            ctx.quarters.append((m.start("t"), value))
+            return _with_interval("DATE", value, "ended-on")
     earlier = _sentence_mentions_quarter(ctx, m.start("t"))
     if rels & {"current", "this"} and "last year" not in text:
         value, note = f"{dct.year:04d}-Q{timex3.quarter_of(dct)}", "current"
@@ -990,6 +1071,8 @@ def resolve_quarter(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | None
         value, note = latest, "previous"
     elif earlier and (rels & {"year-earlier", "year-ago", "same", "comparable", "corresponding"} or "last year" in text):
         value, note = f"{int(earlier[:4]) - 1:04d}{earlier[4:]}", "year-earlier-quarter"
+    elif earlier and year_text:  # "the latest period ... the 1988 period": that quarter of 1988
+        value, note = f"{year:04d}{earlier[4:]}", "same-quarter-of-year"
     elif earlier:
         value, note = earlier, "same-as-sentence"
     else:
@@ -1282,6 +1365,10 @@ def resolve_duration(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | Non
         elif anchor in ("next", "coming", "following"):
             first, last = ctx.dct + timedelta(days=1), timex3.shift(ctx.dct, n, unit)
             note = "anchored-future"
+    ended = re.match(r"(?i)the\s", m.group("t")) and re.match(r"(?i)\s+(?:ended|ending|through|to)\b", after)
+    if unit == "M" and amount in (6, 9) and (anchor in ("first", "latest") or ended):
+        # "the first nine months", "the six months ended Oct. 1": a part-year reporting period
+        ctx.year_spans.append(m.start("t"))
     return _Resolved("DURATION", value, note, mod, first, last)
 
 
