@@ -109,9 +109,14 @@ def build_timeline(
     if summarizer is not None:
         entries = summarizer.summarize_entries(entries)
         groups = month_groups(entries)
-        periods = tuple(summarizer.summarize_period(label, group) for label, group in groups.items())
+        if hasattr(summarizer, "summarize_periods"):  # one batched call for all months
+            periods = tuple(summarizer.summarize_periods(groups))
+        else:
+            periods = tuple(summarizer.summarize_period(label, group) for label, group in groups.items())
         overview = summarizer.summarize_overview([e for e in entries if e.in_campaign])
         stats["summaries"] = summarizer.report()
+        if hasattr(summarizer, "prune_cache"):  # keep only what these outputs use
+            summarizer.prune_cache()
 
     return TimelineResult(
         corpus=corpus,

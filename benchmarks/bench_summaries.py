@@ -1,0 +1,185 @@
+"""Seconds per entry summary with the default model, before and after the speed work, in one run.
+
+Baseline: float32 weights, one entry per generate call, the long verbose prompt (``entry_verbose``).
+Improved: the registry dtype (bfloat16), the short prompt (``entry``), entries batched with left
+padding. Both run on the same synthetic timeline entries built from real seed sentences, with fresh
+summary caches, after the model is loaded (cold conversion excluded; see ``--convert``).
+
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py              # ratio only
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --full       # + a seeds-sized run
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --dtypes     # + bf16 vs fp32 decode
+
+Targets: <= 10 s per entry; a seeds-sized run (60 entries, 10 month paragraphs, 1 overview) under
+5 minutes; a cached rerun under 10 s. The CPU may be shared: the ratio measured in the same run is
+what counts.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from timeline import models  # noqa: E402
+from timeline.records import SourceRef, TimelineEntry  # noqa: E402
+from timeline.summaries import ChatGenerator, Summarizer, default_threads, split_sentences  # noqa: E402
+
+
+def seed_sentences() -> list[tuple[str, str]]:
+    """(article id, sentence) for the plain running-text sentences of the seed articles."""
+    found = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        for paragraph in path.read_text(encoding="utf-8").split("\n"):
+            for sentence in split_sentences(paragraph.strip()):
+                if 60 <= len(sentence) <= 300 and sentence.rstrip().endswith((".", '"', "”")):
+                    found.append((path.stem, sentence.strip()))
+    return found
+
+
+def synthetic_entries(n: int) -> list[TimelineEntry]:
+    """``n`` entries of one to three consecutive seed sentences, dated a week apart."""
+    sentences = seed_sentences()
+    entries, k = [], 0
+    start = date(2014, 10, 1)
+    for i in range(n):
+        width = 1 + (i % 3)
+        chosen = [sentences[(k + j) % len(sentences)] for j in range(width)]
+        k += width
+        day = start + timedelta(days=11 * i)
+        refs = tuple(SourceRef(article=a, sentence=s, start=0, end=len(s), timex=None, rule="bench")
+                     for a, s in chosen)
+        entries.append(TimelineEntry(date=day.isoformat(), start=day, end=day, granularity="day",
+                                     places=(), sources=refs, in_campaign=True))
+    return entries
+
+
+def timed(fn):
+    started = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline-entries", type=int, default=4)
+    parser.add_argument("--entries", type=int, default=8, help="entries for the improved setting")
+    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--full", action="store_true", help="also time a seeds-sized run and its cached rerun")
+    parser.add_argument("--full-entries", type=int, default=60)
+    parser.add_argument("--dtypes", action="store_true", help="also time raw decoding, bf16 vs float32")
+    parser.add_argument("--thread-counts", default="", help="e.g. 1,2: also time bf16 batch-8 decoding per thread count")
+    parser.add_argument("--convert", action="store_true", help="time a cold conversion (deletes the dense cache)")
+    parser.add_argument("--skip-baseline", action="store_true")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    threads = args.threads or default_threads()
+    torch.set_num_threads(threads)
+    print(f"threads: {threads} (baseline and improved alike), cores: {os.cpu_count()}, "
+          f"load average: {os.getloadavg()[0]:.1f}")
+    if args.convert:
+        import shutil
+
+        shutil.rmtree(models.dense_cache_dir("default"), ignore_errors=True)
+        _, seconds = timed(lambda: models.prepare_dense("default"))
+        print(f"cold conversion (join 22 parts + GGUF load + bf16 dense save): {seconds:.1f} s")
+    (model, tokenizer, model_id), load_s = timed(lambda: models.load_causal_lm("default"))
+    print(f"load from dense cache: {load_s:.1f} s  ({model_id})")
+
+    work = Path(tempfile.mkdtemp(prefix="bench-summaries-"))
+    entries = synthetic_entries(max(args.entries, args.baseline_entries))
+
+    def run(name: str, dtype, template: str, batch: int, subset) -> float:
+        model.to(dtype)
+        summarizer = Summarizer("default", cache_path=work / f"{name}.json", progress=False,
+                                generator=ChatGenerator.wrap(model, tokenizer, f"{model_id}:{name}"),
+                                model_id=f"{model_id}:{name}", batch_size=batch, entry_template=template)
+        out, seconds = timed(lambda: summarizer.summarize_entries(subset))
+        per = seconds / len(subset)
+        print(f"{name:9s} {str(dtype):15s} template={template:14s} batch={batch}: "
+              f"{len(subset)} entries in {seconds:.1f} s = {per:.2f} s/entry   {summarizer.report()}")
+        return per
+
+    if not args.skip_baseline:
+        base = run("baseline", torch.float32, "entry_verbose", 1, entries[: args.baseline_entries])
+    best = run("improved", torch.bfloat16, "entry", args.batch_size, entries[: args.entries])
+    if not args.skip_baseline:
+        print(f"speed-up: {base / best:.1f}x  (baseline {base:.2f} s/entry -> improved {best:.2f} s/entry; "
+              f"target <= 10 s/entry)")
+
+    if args.dtypes:
+        chat = [{"role": "user", "content": "Write one sentence about " + entries[0].sources[0].sentence}]
+        ids = tokenizer.apply_chat_template(chat, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+        for dtype in (torch.float32, torch.bfloat16):
+            model.to(dtype)
+            for batch in (1, 8):
+                batch_ids = {k: v.repeat(batch, 1) for k, v in ids.items()}
+                with torch.inference_mode():
+                    model.generate(**batch_ids, max_new_tokens=2, do_sample=False)  # warm-up
+                    _, seconds = timed(lambda: model.generate(**batch_ids, max_new_tokens=17, min_new_tokens=17,
+                                                              do_sample=False))
+                    _, prefill = timed(lambda: model.generate(**batch_ids, max_new_tokens=1, do_sample=False))
+                step = (seconds - prefill) / 16
+                print(f"decode {str(dtype):15s} batch={batch}: {step:.3f} s/step = {batch / step:.1f} tokens/s; "
+                      f"prefill {ids['input_ids'].shape[1] * batch} tokens in {prefill:.2f} s")
+        model.to(torch.bfloat16)
+
+    if args.thread_counts:
+        chat = [{"role": "user", "content": "Write one sentence about " + entries[0].sources[0].sentence}]
+        ids = tokenizer.apply_chat_template(chat, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+        batch_ids = {k: v.repeat(8, 1) for k, v in ids.items()}
+        model.to(torch.bfloat16)
+        for count in [int(c) for c in args.thread_counts.split(",")]:
+            torch.set_num_threads(count)
+            with torch.inference_mode():
+                model.generate(**batch_ids, max_new_tokens=2, do_sample=False)
+                _, seconds = timed(lambda: model.generate(**batch_ids, max_new_tokens=11, min_new_tokens=11,
+                                                          do_sample=False))
+                _, prefill = timed(lambda: model.generate(**batch_ids, max_new_tokens=1, do_sample=False))
+            print(f"threads={count}: bf16 batch=8 decode {(seconds - prefill) / 10:.3f} s/step, "
+                  f"prefill {batch_ids['input_ids'].numel()} tokens in {prefill:.2f} s")
+        torch.set_num_threads(threads)
+
+    if args.full:
+        model.to(torch.bfloat16)
+        full = synthetic_entries(args.full_entries)
+        cache = work / "full.json"
+
+        def pipeline_like(summarizer: Summarizer):
+            summarized = summarizer.summarize_entries(full)
+            months: dict[str, list[TimelineEntry]] = {}
+            for entry in summarized:
+                months.setdefault(entry.date[:7], []).append(entry)
+            periods = summarizer.summarize_periods(dict(list(months.items())[:10]))
+            overview = summarizer.summarize_overview(summarized)
+            return summarized, periods, overview
+
+        summarizer = Summarizer("default", cache_path=cache, progress=False, batch_size=args.batch_size,
+                                generator=ChatGenerator.wrap(model, tokenizer, model_id), model_id=model_id)
+        (summarized, periods, overview), seconds = timed(lambda: pipeline_like(summarizer))
+        print(f"full run: {len(full)} entries + {len(periods)} month paragraphs + overview in {seconds:.1f} s "
+              f"(target < 300 s)   {summarizer.report()}")
+        before = cache.read_bytes()
+        rerun = Summarizer("default", cache_path=cache, progress=False)  # lazy: must not load weights
+        _, cached_s = timed(lambda: pipeline_like(rerun))
+        print(f"cached rerun: {cached_s:.2f} s (target < 10 s), model loaded: {rerun.model_loaded}, "
+              f"cache byte-identical: {cache.read_bytes() == before}   {rerun.report()}")
+        for entry in summarized[:8]:
+            flags = ("extractive " if entry.extractive else "") + ("guarded" if entry.guarded else "")
+            print(f"  [{flags or 'accepted'}] {entry.summary}")
+        print(f"  [month {periods[0].label}] {periods[0].text}")
+        print(f"  [overview] {overview.text}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

