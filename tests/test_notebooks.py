@@ -1,0 +1,150 @@
+"""Every notebook runs top to bottom in a fresh kernel, headless, and through a JupyterLab server.
+
+The notebooks use the committed summary cache (outputs/summary_cache.json), so no language model
+is loaded here; if the cache no longer covers what the code asks for, the notebook fails, which is
+the signal that the committed outputs are stale (rerun `make run`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+pytestmark = pytest.mark.notebook
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 5
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_executes_headless(path, tmp_path):
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=900,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()  # raises CellExecutionError on the first failing cell
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert code_cells and all(c.execution_count for c in code_cells)
+    errors = [o for c in code_cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+
+
+def test_committed_notebooks_carry_outputs_without_errors():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        code_cells = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.execution_count for c in code_cells), f"{path.name} has unexecuted cells"
+        assert not any(
+            o.get("output_type") == "error" for c in code_cells for o in c.get("outputs", [])
+        ), f"{path.name} has error outputs"
+
+
+# --- JupyterLab: launch it headless and run a notebook through its own kernel -------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _request(url: str, token: str, data: dict | None = None) -> dict:
+    body = None if data is None else json.dumps(data).encode()
+    req = urllib.request.Request(url, data=body, method="GET" if data is None else "POST")
+    req.add_header("Authorization", f"token {token}")
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        text = resp.read().decode()
+        return json.loads(text) if text.strip().startswith(("{", "[")) else {"_html": text}
+
+
+def _execute(ws, session: str, code: str, timeout: float = 600) -> list[dict]:
+    msg_id = uuid.uuid4().hex
+    ws.send(
+        json.dumps(
+            {
+                "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test",
+                           "session": session, "version": "5.3"},
+                "parent_header": {},
+                "metadata": {},
+                "content": {"code": code, "silent": False, "store_history": True,
+                            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+                "channel": "shell",
+                "buffers": [],
+            }
+        )
+    )
+    replies = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        msg = json.loads(ws.recv())
+        if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        replies.append(msg)
+        if msg["channel"] == "shell" and msg["msg_type"] == "execute_reply":
+            return replies
+    raise TimeoutError(code[:80])
+
+
+def test_notebook_runs_in_jupyterlab_server(tmp_path):
+    websocket = pytest.importorskip("websocket")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}", "--ServerApp.open_browser=False"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                _request(f"{base}/api/status", token)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab server did not start")
+        lab = _request(f"{base}/lab", token)
+        assert "JupyterLab" in lab.get("_html", "")
+
+        notebook = NOTEBOOKS[1]  # the temporal-expressions notebook: quick, no model
+        rel = notebook.relative_to(ROOT).as_posix()
+        session = _request(f"{base}/api/sessions", token,
+                           {"path": rel, "type": "notebook", "name": notebook.name, "kernel": {"name": "python3"}})
+        kernel_id = session["kernel"]["id"]
+        ws = websocket.create_connection(
+            f"ws://127.0.0.1:{port}/api/kernels/{kernel_id}/channels?token={token}", timeout=600
+        )
+        try:
+            nb = nbformat.read(notebook, as_version=4)
+            for cell in (c for c in nb.cells if c.cell_type == "code"):
+                replies = _execute(ws, uuid.uuid4().hex, cell.source)
+                reply = replies[-1]["content"]
+                assert reply["status"] == "ok", f"{cell.source[:80]!r}: {reply.get('evalue')}"
+        finally:
+            ws.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
