@@ -2,7 +2,7 @@
 
 Usage (the data is read where it lies; never copy it into the repo):
 
-    python benchmarks/bench_refdate.py /work/shared/data/tempeval3/TimeBank [--baseline-dateparser]
+    python benchmarks/bench_refdate.py ../shared/data/tempeval3/TimeBank [--baseline-dateparser]
 
 For each TimeML document the creation date (``<DCT><TIMEX3 value=...>``) is hidden: only the
 ``<TEXT>`` element, with all tags stripped, is given to ``infer_reference_date`` (the DCT element and
