@@ -180,17 +180,7 @@ def test_news_or_background_on_general_sentences(sentence, news):
 
 # ---- the seeds, through load_corpus + reference_date_for + tag ---------------------------------
 
-@cache
-def seed_events() -> tuple[Event, ...]:
-    from timeline.corpus import load_corpus
-    from timeline.refdate import reference_date_for
-    from timeline.timexes import tag
-
-    events: list[Event] = []
-    for a in load_corpus(SEEDS).articles:
-        refdate = reference_date_for(a)
-        events.extend(extract_events(a, tag(a.body, refdate.best), refdate))
-    return tuple(events)
+from _seeds import seed_events  # noqa: E402  (shared with the other seed tests)
 
 
 def find(prefix: str, fragment: str) -> Event:

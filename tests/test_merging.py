@@ -295,18 +295,7 @@ needs_seeds_and_model = pytest.mark.skipif(
 )
 
 
-@cache
-def seed_events() -> tuple[Event, ...]:
-    from timeline.corpus import load_corpus
-    from timeline.events import extract_events
-    from timeline.refdate import reference_date_for
-    from timeline.timexes import tag
-
-    events: list[Event] = []
-    for a in load_corpus(SEEDS).articles:
-        refdate = reference_date_for(a)
-        events.extend(extract_events(a, tag(a.body, refdate.best), refdate))
-    return tuple(events)
+from _seeds import seed_events  # noqa: E402  (shared with the other seed tests)
 
 
 @cache

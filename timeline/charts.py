@@ -231,6 +231,19 @@ class _YearSlots:
             ax.axvline(i, color="#bbbbbb", linewidth=0.6, linestyle=":", zorder=0)
 
 
+
+def _label_rows(ax, ax_early, slots, ticks, labels, *, fontsize: float) -> None:
+    """Row labels go on the leftmost axis: the "before" panel when there is one (then the main axis
+    gets none, and a break mark joins the two), else the main axis."""
+    if ax_early is None:
+        ax.set_yticks(ticks, labels, fontsize=fontsize)
+        return
+    slots.format(ax_early)
+    ax_early.set_yticks(ticks, labels, fontsize=fontsize)
+    ax.set_yticks([])
+    ax_early.set_title("before", fontsize=8, color="#555555")
+    _mark_break(ax_early, ax)
+
 def _mark_break(left_ax, right_ax) -> None:
     """The ``//`` marks of a broken axis between two panels."""
     kw = dict(marker=[(-1, -1.5), (1, 1.5)], markersize=9, linestyle="none", color="k", mec="k", mew=1,
@@ -401,14 +414,7 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
     other_name = catch_all_lane(entries)
     lane_names = [other_name if lane == NO_PLACE_LANE else _short(lane, 24) for lane in lanes]
     _format_date_axis(ax, first, last)
-    if ax_early is not None:
-        slots.format(ax_early)
-        ax_early.set_yticks(lane_ticks, lane_names, fontsize=9)
-        ax.set_yticks([])
-        ax_early.set_title("before", fontsize=8, color="#555555")
-        _mark_break(ax_early, ax)
-    else:
-        ax.set_yticks(lane_ticks, lane_names, fontsize=9)
+    _label_rows(ax, ax_early, slots, lane_ticks, lane_names, fontsize=9)
     ax.grid(axis="x", which="major", color="#e0e0e0", linewidth=0.5, zorder=0)
 
     fig.text(left_margin / fig_w, 1 - 0.3 / fig_h,
@@ -734,14 +740,7 @@ def article_dates(articles: Sequence[Article], refdates: Mapping[str, ReferenceD
         axis.tick_params(axis="y", length=0)
     _format_date_axis(ax, first, last)
     ticks = [row + 0.5 for row in range(len(articles))]
-    if ax_early is not None:
-        slots.format(ax_early)
-        ax_early.set_yticks(ticks, labels, fontsize=8.5)
-        ax.set_yticks([])
-        ax_early.set_title("before", fontsize=8, color="#555555")
-        _mark_break(ax_early, ax)
-    else:
-        ax.set_yticks(ticks, labels, fontsize=8.5)
+    _label_rows(ax, ax_early, slots, ticks, labels, fontsize=8.5)
     fig.text(left / fig_w, 1 - 0.3 / fig_h, "Reference date of each article and the dates it mentions",
              fontsize=13, fontweight="bold", va="center")
     fig.text(left / fig_w, 1 - 0.55 / fig_h,
