@@ -117,3 +117,18 @@ def test_views_render_real_records(result):
     # whatever the text alone supports must not contradict the metadata date
     for _, row in refs.iterrows():
         assert row["text_earliest"] is None or row["text_earliest"] <= row["metadata"]
+
+
+def test_report_does_not_depend_on_the_summary_cache_state(result, tmp_path):
+    """A cold run (cache misses) and a cached rerun of the same input write the same report.json."""
+    from dataclasses import replace
+
+    from timeline.pipeline import output_stats
+
+    cold = replace(result, stats={**result.stats, "summaries": {"cache_misses": 9, "generations": 9, "entry_accepted": 9}})
+    warm = replace(result, stats={**result.stats, "summaries": {"cache_hits": 9, "entry_accepted": 9}})
+    assert output_stats(cold.stats) == output_stats(warm.stats)
+    write_outputs(cold, tmp_path / "cold", None)
+    write_outputs(warm, tmp_path / "warm", None)
+    assert (tmp_path / "cold" / "report.json").read_bytes() == (tmp_path / "warm" / "report.json").read_bytes()
+    assert json.loads((tmp_path / "warm" / "report.json").read_text())["summaries"] == {"entry_accepted": 9}

@@ -19,6 +19,18 @@ from .records import Event, ReferenceDate, Timex, TimelineEntry
 #: Summary cache written next to the outputs, so a rerun (or CI) never needs the model again.
 SUMMARY_CACHE_NAME = "summary_cache.json"
 
+#: Summarizer counters that describe how much work this run did (they depend on the cache's state),
+#: not what it produced; they are logged, never written, so outputs depend on the input alone.
+RUN_WORK_COUNTERS = frozenset({"cache_hits", "cache_misses", "generations"})
+
+
+def output_stats(stats: dict) -> dict:
+    """``stats`` without the per-run work counters: what report.json records."""
+    out = dict(stats)
+    if isinstance(out.get("summaries"), dict):
+        out["summaries"] = {k: v for k, v in out["summaries"].items() if k not in RUN_WORK_COUNTERS}
+    return out
+
 
 @dataclass(frozen=True)
 class TimelineResult:
@@ -198,7 +210,7 @@ def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | Non
         _write_text(out_dir / "summaries.json", json.dumps(summaries, indent=2, ensure_ascii=False) + "\n")
         written.append(out_dir / "summaries.json")
 
-    _write_text(out_dir / "report.json", json.dumps(result.stats, indent=2, sort_keys=True) + "\n")
+    _write_text(out_dir / "report.json", json.dumps(output_stats(result.stats), indent=2, sort_keys=True) + "\n")
     written.append(out_dir / "report.json")
 
     if figures_dir is not None:
@@ -250,5 +262,8 @@ def run_pipeline(
         progress=progress,
     )
     written = write_outputs(result, out_dir, None if figures_dir is None else Path(figures_dir))
+    work = {k: v for k, v in result.stats.get("summaries", {}).items() if k in RUN_WORK_COUNTERS}
+    if work:
+        _log(progress, "summaries this run: " + ", ".join(f"{k}={v}" for k, v in sorted(work.items())))
     _log(progress, f"wrote {len(written)} files")
     return result
