@@ -959,3 +959,45 @@ def test_the_quarter_a_year_ago_is_one_expression():
     assert "a year earlier" not in f
     assert found("Sales fell in the first quarter a year ago.", "1989-10-26")["the first quarter a year ago"][1] \
         == "1988-Q1"
+
+
+# ----------------------------------------------------------------------------- narrative anchoring guards
+def test_year_in_a_modifier_before_a_comma_does_not_anchor_the_main_clause():
+    text = ("Under a buyback plan adopted by the board in 2011 that set no ceiling, the bank had repurchased "
+            "2 million shares through Sept. 29.")
+    assert one(text, "Sept. 29", "2014-10-30").value == "2014-09-29"
+
+
+def test_fronted_year_still_anchors_after_a_comma():
+    text = "In 2011, the bank repurchased 2 million shares through Sept. 29."
+    assert one(text, "Sept. 29", "2014-10-30").value == "2011-09-29"
+
+
+def test_the_following_year_ends_the_old_year_anchor():
+    text = ("On May 22, 2009, she was promoted to colonel, and the following year she was posted to Rome. "
+            "Stopped by traffic police in December, she was recalled and retired.")
+    hits = found(text, "2012-04-18")
+    assert hits["the following year"][1] == "2010"
+    assert hits["December"][1] == "2011-12"
+
+
+# ----------------------------------------------------------------------------- tense cues
+def test_future_verb_beats_the_nearest_occurrence_of_a_month():
+    text = "The veteran pilot will be named commander of the station for a mission in December."
+    assert one(text, "December", "2016-03-04").value == "2016-12"
+
+
+def test_irregular_past_verbs_count_as_past():
+    # "broke" is past tense although it does not end in -ed: the May before a March report
+    assert one("Talks broke down in May.", "May", "2016-03-04").value == "2015-05"
+    assert one("Talks break down in May.", "May", "2016-03-04").value == "2016-05"
+
+
+def test_present_passive_is_not_a_past_tense_cue():
+    text = "The family may lose the case when it is heard in May in the appeals court."
+    assert one(text, "May", "2016-03-29").value == "2016-05"
+
+
+def test_weekend_after_a_deadline_word_is_ahead():
+    text = "Negotiators hope to close the deal by the weekend."
+    assert one(text, "the weekend", "2016-02-23").value == "2016-W08-WE"

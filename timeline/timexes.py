@@ -371,8 +371,8 @@ class _Context:
         if m.group("future"):
             return "future"
         before = m.string[max(0, m.start() - 6):m.start()].lower()
-        if before.endswith(("be ", "being ")):
-            return None  # a passive "would be held" says nothing about the past
+        if before.endswith(("be ", "being ", "is ", "are ")):
+            return None  # a passive "would be held", "is heard" says nothing about the past
         if m.group("past"):
             # "were planning to", "was expected to": a plan reported in the past tense still looks
             # ahead to its event
@@ -420,8 +420,14 @@ class _Context:
         if anchor.granularity == "year":
             if self.sentence_bounds(anchor.start) != self.sentence_bounds(start):
                 return None
+            between = self.text[anchor.end:start]
             if re.search(r"(?i)\b(?:and|but|while|whereas|although|though|when|after|before|since)\b|[;:]",
-                         self.text[anchor.end:start]):
+                         between):
+                return None
+            # Past a comma, only a fronted year sets the scene for the rest of the sentence ("In 1987,
+            # it bought ... in May"); a year inside a modifier does not ("a plan approved in 1987 that
+            # ..., it had bought shares through Sept. 29").
+            if "," in between and anchor.start - self.sentence_bounds(start)[0] > 20:
                 return None
             return anchor.year
         return None
@@ -503,6 +509,9 @@ def _infer_year(ctx: _Context, month: int, day: int | None, start: int, end: int
         # "the fiscal year ended Jan. 31": a verb right before decides (not the "last" of "due to expire
         # last Thursday, to Nov. 6", which belongs to another expression)
         return past_year, "past-news"
+    if tense == "future" and distance <= 60 and nearest < future_year:
+        # "will be named commander for a mission in December" (said in March): a month ahead
+        return future_year, "future"
     if gap_days(nearest) <= (120 if day else 100):
         return nearest, "nearest"
     if forward or (tense == "future" and distance <= 150):
@@ -805,6 +814,8 @@ def resolve_relative_unit(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved 
             note = (rel_word or "this").replace(" ", "-")
         else:
             tense = ctx.tense(m.start("t"), m.end("t"))
+            if ctx.looks_forward(m.start("t"), m.end("t")):
+                tense = "future"  # "ahead of the weekend", "by the weekend"
             if tense == "future" or dct.isoweekday() >= 6:
                 note = "future" if tense == "future" else "same-as-dct"
             else:
@@ -1269,6 +1280,7 @@ def resolve_narrative_next(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved
         if not span:
             continue
         day = timex3.shift(span[0], 1, unit)
+        ctx.relatives.append(start)  # the story has moved on: older year anchors no longer hold
         if pod:
             value, type_ = _add_pod(day.isoformat(), pod)
             return _Resolved(type_, value, "narrative", None, day, day)
