@@ -535,6 +535,24 @@ def test_tempeval_scorer_on_a_small_timeml_file(tmp_path, capsys):
     assert errors.exists()
 
 
+def test_tempeval_scorer_counts_gold_values_left_open_without_changing_the_score(tmp_path, capsys):
+    import json
+
+    from timeline.evaluate import tempeval
+
+    (tmp_path / "doc.tml").write_text(
+        '<?xml version="1.0" ?>\n<TimeML>\n<DCT><TIMEX3 tid="t0" type="DATE" value="2016-02-23" '
+        'functionInDocument="CREATION_TIME">20160223</TIMEX3></DCT>\n<TEXT>\nTalks began '
+        '<TIMEX3 tid="t1" type="DATE" value="2016-WXX">last week</TIMEX3> and resumed on '
+        '<TIMEX3 tid="t2" type="DATE" value="2016-02-20">Tuesday</TIMEX3>.\n</TEXT>\n</TimeML>\n',
+        encoding="utf-8")
+    assert tempeval.main([str(tmp_path)]) == 0
+    summary = json.loads(capsys.readouterr().out)["all"]
+    # both values differ from ours (2016-W07, 2016-02-23); only the first gold value is left open
+    assert summary["value"]["accuracy"] == 0.0
+    assert summary["diagnostics"] == {"value_mismatches": 2, "value_mismatches_gold_left_open": 1}
+
+
 def test_tempeval_scorer_reports_missing_input(tmp_path, capsys):
     from timeline.evaluate import tempeval
 

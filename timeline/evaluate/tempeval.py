@@ -6,6 +6,8 @@ Definitions (as the TempEval-3 scorer computes them): strict extent match = same
 relaxed = any overlap (one-to-one, largest overlap first). Precision/recall/F1 over expressions.
 Attribute F1 (type, value) = relaxed-extent F1 x attribute accuracy over the relaxed matches.
 The document creation time comes from the file's <DCT>. Data are read from the given paths only.
+``diagnostics`` counts the value mismatches whose gold value is left open or malformed although the
+document has a creation time ("1989-WXX", "1968-XX", "2000-W7"): a full resolution cannot match those.
 """
 from __future__ import annotations
 
@@ -102,14 +104,21 @@ def _prf(correct: int, n_sys: int, n_gold: int) -> dict:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
+# A gold DATE/TIME value that leaves a field open ("1989-WXX", "1968-XX", "199X", "1988-QX") or is not
+# well formed ("2000-W7", "1989-11-06T17") although the document has a creation date: a normalizer that
+# resolves the expression fully cannot match it. Counted as a diagnostic, never changing the score.
+_OPEN_GOLD_VALUE = re.compile(r"^\d{2,4}X|^\d{4}-(?:XX|WXX|QX)|-W\d$|T\d\d$")
+
+
 class Scores:
     def __init__(self) -> None:
         self.n_gold = self.n_sys = self.strict = self.relaxed = self.type_ok = self.value_ok = 0
+        self.value_wrong_open_gold = 0
         self.docs = 0
         self.seconds = 0.0
         self.per_type: dict[str, Counter] = defaultdict(Counter)
 
-    def add(self, gold, system, pairs) -> None:
+    def add(self, gold, system, pairs, dct: str | None = None) -> None:
         self.docs += 1
         self.n_gold += len(gold)
         self.n_sys += len(system)
@@ -123,6 +132,8 @@ class Scores:
             self.strict += (g.start, g.end) == (s.start, s.end)
             self.type_ok += g.type == s.type
             self.value_ok += g.value == s.value
+            if g.value != s.value and dct and _OPEN_GOLD_VALUE.search(g.value):
+                self.value_wrong_open_gold += 1
             self.per_type[g.type]["relaxed"] += 1
             self.per_type[s.type]["relaxed_as_system"] += 1
             self.per_type[g.type]["type_ok"] += g.type == s.type
@@ -150,6 +161,10 @@ class Scores:
             "value": {"accuracy": round(value_acc, 4), "f1": round(relaxed["f1"] * value_acc, 4)},
             "ms_per_document": round(1000 * self.seconds / self.docs, 2) if self.docs else None,
             "per_type": per_type,
+            "diagnostics": {
+                "value_mismatches": self.relaxed - self.value_ok,
+                "value_mismatches_gold_left_open": self.value_wrong_open_gold,
+            },
         }
 
 
@@ -199,7 +214,7 @@ def main(argv: list[str]) -> int:
             elapsed = time.perf_counter() - t0
             pairs = _match(doc.timexes, system)
             for s in (scores, total):
-                s.add(doc.timexes, system, pairs)
+                s.add(doc.timexes, system, pairs, doc.dct)
                 s.seconds += elapsed
             if args.errors:
                 matched_g = {gi for gi, _ in pairs}
