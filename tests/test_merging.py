@@ -481,7 +481,7 @@ def test_missing_embedding_package_says_how_to_install_it(monkeypatch):
 
 
 @needs_seeds_and_model
-def test_embeddings_are_normalised_cached_and_meaningful():
+def test_embeddings_are_normalised_cached_and_meaningful(tmp_path):
     from timeline.embeddings import embed, load_embedder
 
     vectors = embed([
@@ -489,13 +489,44 @@ def test_embeddings_are_normalised_cached_and_meaningful():
         "American drones struck Sirte 29 times.",
         "Parliament failed to vote on the unity government.",
         "US drones carried out 29 strikes in Sirte.",
-    ])
+    ], cache_dir=tmp_path)  # an empty cache: the model itself computes them
     assert vectors.shape == (4, 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert np.array_equal(vectors[0], vectors[3])
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
     assert load_embedder() is load_embedder()
-    assert embed([]).shape == (0, 384)
+    assert embed([], cache_dir=tmp_path).shape == (0, 384)
+
+
+def test_embedding_cache_skips_the_model_on_a_rerun_and_gives_the_same_bytes(monkeypatch, tmp_path):
+    from timeline import embeddings
+
+    calls = []
+
+    def fake_model(texts):
+        calls.append(list(texts))
+        return np.array([[len(t), 1.0, 0.5] for t in texts], dtype=np.float32) / 7.0
+
+    monkeypatch.setattr(embeddings, "load_embedder", lambda: fake_model)
+    texts = ["Forces retook Lithi.", "Drones struck Sirte 29 times."]
+    first = embeddings.embed(texts, cache_dir=tmp_path)
+    again = embeddings.embed(texts, cache_dir=tmp_path)
+    assert len(calls) == 1 and again.tobytes() == first.tobytes()
+    # other texts, or the same texts in another order, are another cache entry
+    embeddings.embed(texts[::-1], cache_dir=tmp_path)
+    assert len(calls) == 2
+    # a damaged cache file is recomputed, not trusted
+    embeddings.cache_file(texts, tmp_path).write_bytes(b"not an array")
+    assert embeddings.embed(texts, cache_dir=tmp_path).tobytes() == first.tobytes() and len(calls) == 3
+
+
+def test_embedding_cache_folder_that_cannot_be_written_is_skipped(monkeypatch, tmp_path):
+    from timeline import embeddings
+
+    monkeypatch.setattr(embeddings, "load_embedder", lambda: lambda texts: np.ones((len(texts), 2), np.float32))
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder would go")
+    assert embeddings.embed(["a", "b"], cache_dir=blocker).shape == (2, 2)
 
 
 from datetime import timedelta  # noqa: E402

