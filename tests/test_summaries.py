@@ -21,6 +21,7 @@ from timeline.summaries import (
     normalize,
     render_label,
     split_sentences,
+    dropped_qualifiers,
     unsupported_tokens,
 )
 
@@ -43,6 +44,7 @@ LITHI = seed_sentence("Special forces retook the Benghazi area of Lithi")
 SEIZED = seed_sentence("Forces loyal to Libya's internationally recognised government seized")
 US_AIR = seed_sentence("But even with the aid of U.S. airstrikes", end="booby-trapped buildings.")
 SEVENTY = seed_sentence("A Libyan official says USA -backed forces")
+US_BACKED = seed_sentence("In our news wrap Wednesday, U.S. -backed forces")
 SABRATHA = seed_sentence("US warplanes flying from a Royal Air Force base")
 HASSI = seed_sentence("Fadel al-Hassi of Libya's special forces said")
 
@@ -88,6 +90,17 @@ def test_numbers_must_match_by_value():
                               [SABRATHA]) == []
     assert unsupported_tokens("Warplanes killed more than forty people.", [SABRATHA]) == []
     assert unsupported_tokens("Warplanes killed 41 people.", [SABRATHA]) == ["41"]
+
+
+def test_a_name_the_sources_only_give_qualified_must_keep_its_qualifier():
+    # seed 001: "U.S. -backed forces in Libya say they have captured the Islamic State headquarters"
+    sources = [US_BACKED]
+    assert unsupported_tokens("U.S. forces captured the Islamic State headquarters in Sirte.", sources) == [
+        "US (sources: US-backed)"]
+    assert unsupported_tokens("U.S.-backed forces captured the Islamic State headquarters in Sirte.", sources) == []
+    assert unsupported_tokens("US -backed forces captured the headquarters.", sources) == []
+    # where a source also names the US on its own, the unqualified name is supported
+    assert dropped_qualifiers("U.S. drones struck Sirte.", sources + [US_AIR]) == []
 
 
 def test_us_spellings_are_one_name():
