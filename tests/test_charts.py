@@ -118,6 +118,19 @@ def test_summary_pages_are_a4_and_list_every_entry_once(entries):
             assert box.y0 >= 0 and box.x1 <= fig.bbox.width + 1, text.get_text()
 
 
+def test_long_place_names_stay_inside_their_column(entries):
+    long_place = dataclasses.replace(entries[-1], places=("Ouagadougou Conference Centre", "Sirte", "Libya"))
+    fig = charts.summary_timeline([long_place])[0]
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    boxes = {t.get_text(): t.get_window_extent(renderer) for t in fig.texts}
+    place_x, text_x = boxes["Place"].x0, boxes["What happened"].x0
+    in_place_column = [(t, b) for t, b in boxes.items() if abs(b.x0 - place_x) < 1 and t != "Place"]
+    assert any(t.startswith("Ouagadougou") and t.endswith("…") for t, _ in in_place_column)
+    assert "Sirte" in dict(in_place_column)
+    for text, box in in_place_column:
+        assert box.x1 < text_x - 5, text
+
+
 def test_summary_lines_are_wrapped_and_marked(entries):
     fig = charts.summary_timeline(entries)[0]
     texts = _texts(fig)

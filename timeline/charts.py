@@ -25,6 +25,7 @@ import matplotlib.dates as mdates
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.textpath import TextPath
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from .records import Article, ReferenceDate, Timex, TimelineEntry
@@ -456,12 +457,32 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
 
 # --------------------------------------------------------------------------- 2. summary pages
 
-def _place_lines(entry: TimelineEntry, limit: int = 3, width: int = 17) -> list[str]:
-    """Places one per line for the narrow place column; ``+N more`` when there are many."""
+def _text_width_in(text: str, fontsize: float) -> float:
+    """Width of ``text`` drawn in the default font at ``fontsize`` points, in inches."""
+    return TextPath((0, 0), text, size=fontsize).get_extents().width / 72
+
+
+def _fit(text: str, width_in: float, fontsize: float) -> str:
+    """``text``, shortened with an ellipsis until it is at most ``width_in`` inches wide."""
+    text = " ".join(text.split())
+    if _text_width_in(text, fontsize) <= width_in:
+        return text
+    for n in range(len(text) - 1, 0, -1):
+        short = text[:n].rstrip(" ,;:") + "…"
+        if _text_width_in(short, fontsize) <= width_in:
+            return short
+    return "…"
+
+
+PLACE_COLUMN_IN = 1.1  # room for a place name in the summary pages (the column is 1.25 in wide)
+
+
+def _place_lines(entry: TimelineEntry, limit: int = 3) -> list[str]:
+    """Places one per line for the narrow place column, each fitted to it; ``+N more`` when many."""
     places = list(entry.places)
     if not places:
         return ["—"]
-    lines = [_short(p, width) for p in places[:limit]]
+    lines = [_fit(p, PLACE_COLUMN_IN, 9) for p in places[:limit]]
     if len(places) > limit:
         lines[-1] = f"+{len(places) - limit + 1} more"
     return lines
