@@ -7,10 +7,12 @@ summary caches, after the model is loaded (cold conversion excluded; see ``--con
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py              # ratio only
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --full       # + a seeds-sized run
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --seeds      # + the real seeds timeline
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --dtypes     # + bf16 vs fp32 decode
 
-Targets: <= 10 s per entry; a seeds-sized run (60 entries, 10 month paragraphs, 1 overview) under
-5 minutes; a cached rerun under 10 s. The CPU may be shared: the ratio measured in the same run is
+Targets: <= 10 s per entry; a seeds-sized run (60 entries, 10 month paragraphs, 1 overview) and the
+real seeds timeline (``--seeds``: every stage of ``build_timeline``, summaries from an empty cache)
+under 5 minutes; a cached rerun under 10 s. The CPU may be shared: the ratio measured in the same run is
 what counts.
 """
 from __future__ import annotations
@@ -74,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--full", action="store_true", help="also time a seeds-sized run and its cached rerun")
     parser.add_argument("--full-entries", type=int, default=60)
+    parser.add_argument("--seeds", action="store_true",
+                        help="also time build_timeline on seeds/ with an empty summary cache, then cached")
     parser.add_argument("--dtypes", action="store_true", help="also time raw decoding, bf16 vs float32")
     parser.add_argument("--thread-counts", default="", help="e.g. 1,2: also time bf16 batch-8 decoding per thread count")
     parser.add_argument("--convert", action="store_true", help="time a cold conversion (deletes the dense cache)")
@@ -178,6 +182,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  [{flags or 'accepted'}] {entry.summary}")
         print(f"  [month {periods[0].label}] {periods[0].text}")
         print(f"  [overview] {overview.text}")
+
+    if args.seeds:
+        from timeline.pipeline import build_timeline
+
+        model.to(torch.bfloat16)
+        cache = work / "seeds.json"
+        summarizer = Summarizer("default", cache_path=cache, progress=False, batch_size=args.batch_size,
+                                generator=ChatGenerator.wrap(model, tokenizer, model_id), model_id=model_id)
+        result, seconds = timed(lambda: build_timeline(ROOT / "seeds", summarizer=summarizer))
+        print(f"seeds run: {len(result.entries)} entries + {len(result.periods)} month paragraphs + overview, "
+              f"every stage, in {seconds:.1f} s (target < 300 s)   {summarizer.report()}")
+        rerun = Summarizer("default", cache_path=cache, progress=False)  # lazy: must not load weights
+        again, cached_s = timed(lambda: build_timeline(ROOT / "seeds", summarizer=rerun))
+        same = [e.summary for e in again.entries] == [e.summary for e in result.entries]
+        print(f"seeds cached rerun: {cached_s:.2f} s (target < 10 s), model loaded: {rerun.model_loaded}, "
+              f"same summaries: {same}")
     return 0
 
 

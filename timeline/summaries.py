@@ -201,12 +201,12 @@ def dropped_qualifiers(summary: str, sources: Sequence[str]) -> list[str]:
     free: set[str] = set()
     for source in sources:
         text = normalize(source)
-        spans = {}
+        qualified_at = set()
         for m in pattern.finditer(text):
             qualified.setdefault(m.group(1), m.group(2))
-            spans[m.start(1)] = m.group(1)
+            qualified_at.add(m.start(1))
         for m in re.finditer(r"\b[A-Z][^\W_]*\b", text):
-            if m.group(0) in qualified and m.start() not in spans:
+            if m.group(0) in qualified and m.start() not in qualified_at:
                 free.add(m.group(0))
     only_qualified = {name: q for name, q in qualified.items() if name not in free}
     if not only_qualified:

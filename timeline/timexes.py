@@ -476,8 +476,9 @@ def _infer_year(ctx: _Context, month: int, day: int | None, start: int, end: int
     """Year of a yearless month or month-day: a guarded narrative anchor, else the reference date.
 
     News writers drop the year only for dates close to the story, so a date within about four months
-    of the reference date is that occurrence whatever the verb tense says; further away, a nearby
-    past or future verb decides; failing that, the nearest occurrence.
+    of the reference date is that occurrence unless a verb right beside it says otherwise ("ended
+    Jan. 31", "will be named ... for a mission in December"); further away, a nearby past or future
+    verb decides; failing that, the nearest occurrence.
     """
     dct = ctx.dct
     tense, distance, marker = ctx.tense_marker_word(start, end)
