@@ -132,3 +132,30 @@ def test_report_does_not_depend_on_the_summary_cache_state(result, tmp_path):
     write_outputs(warm, tmp_path / "warm", None)
     assert (tmp_path / "cold" / "report.json").read_bytes() == (tmp_path / "warm" / "report.json").read_bytes()
     assert json.loads((tmp_path / "warm" / "report.json").read_text())["summaries"] == {"entry_accepted": 9}
+
+
+def test_committed_summaries_name_nothing_their_sources_do_not():
+    """The published outputs (a real run with the default model): every generated text passes the guard."""
+    import json
+
+    from datetime import date
+    from types import SimpleNamespace
+
+    from timeline import summaries as summaries_module
+    from timeline.summaries import render_label, unsupported_tokens
+
+    outputs = Path(__file__).resolve().parents[1] / "outputs"
+    entries = json.loads((outputs / "timeline.json").read_text(encoding="utf-8"))
+    summaries = json.loads((outputs / "summaries.json").read_text(encoding="utf-8"))
+    assert entries and all(e["summary"] for e in entries)
+    for e in entries:
+        assert unsupported_tokens(e["summary"], [s["sentence"] for s in e["sources"]]) == [], e["date"]
+    # a paragraph may use what its prompt showed: the period's label, its entries' dates and texts
+    by_date: dict[str, list[str]] = {}
+    for e in entries:
+        shown = SimpleNamespace(start=date.fromisoformat(e["start"]), granularity=e["granularity"], date=e["date"])
+        by_date.setdefault(e["date"], []).extend(
+            [summaries_module._render_date(shown), e["summary"], *(s["sentence"] for s in e["sources"])])
+    for paragraph in [*summaries["months"], summaries["overview"]]:
+        support = [render_label(paragraph["label"]), *(text for d in paragraph["sources"] for text in by_date[d])]
+        assert unsupported_tokens(paragraph["text"], support) == [], paragraph["label"]
