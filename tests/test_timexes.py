@@ -1011,6 +1011,17 @@ def test_irregular_past_verbs_count_as_past():
     assert one("Talks break down in May.", "May", "2016-03-04").value == "2016-05"
 
 
+def test_fronted_month_takes_the_tense_of_its_main_clause():
+    # "In January," sets the scene; the verb after the comma says which January (said in October)
+    text = "In January, the company brought in a new chief executive to cut costs."
+    assert one(text, "January", "2016-10-27").value == "2016-01"
+    text = "In January, the company will bring in a new chief executive to cut costs."
+    assert one(text, "January", "2016-10-27").value == "2017-01"
+    # not fronted: the verb is far from the month, so the nearest January still wins
+    text = "The company brought in a new chief executive to cut costs, whose contract starts in January."
+    assert one(text, "January", "2016-10-27").value == "2017-01"
+
+
 def test_present_passive_is_not_a_past_tense_cue():
     text = "The family may lose the case when it is heard in May in the appeals court."
     assert one(text, "May", "2016-03-29").value == "2016-05"

@@ -472,6 +472,14 @@ def _month_number(text: str) -> int:
     return _res().lookup("month", text.rstrip(".")) or _res().lookup("month", text)
 
 
+def _fronted(ctx: _Context, start: int, end: int) -> bool:
+    """A date fronted as the scene of its sentence ("In January, the company hired ..."): the main
+    clause's verb, after the comma, carries the tense that places it."""
+    s0, _ = ctx.sentence_bounds(start)
+    return bool(re.fullmatch(r"[\s\"'`(]*(?:(?:in|on|by|during|since|until|through)\s+)?(?:(?:early|late|mid)[\s-]+)?",
+                             ctx.text[s0:start], re.I)) and bool(re.match(r"\s*,", ctx.text[end:]))
+
+
 def _infer_year(ctx: _Context, month: int, day: int | None, start: int, end: int) -> tuple[int | None, str]:
     """Year of a yearless month or month-day: a guarded narrative anchor, else the reference date.
 
@@ -506,7 +514,8 @@ def _infer_year(ctx: _Context, month: int, day: int | None, start: int, end: int
     lead = re.search(r"(?i)\b(last|next|coming)\s+$", ctx.text[max(0, start - 8):start])
     if lead:  # "last Oct. 23", "next Jan. 5": the word says which occurrence
         return (past_year, "last") if lead.group(1).lower() == "last" else (future_year, "next")
-    if tense == "past" and distance <= 12 and nearest > past_year and marker not in _res().not_verb_past:
+    if (tense == "past" and nearest > past_year and marker not in _res().not_verb_past
+            and (distance <= 12 or (distance <= 60 and _fronted(ctx, start, end)))):
         # "the fiscal year ended Jan. 31": a verb right before decides (not the "last" of "due to expire
         # last Thursday, to Nov. 6", which belongs to another expression)
         return past_year, "past-news"
