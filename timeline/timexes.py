@@ -485,7 +485,8 @@ def _infer_year(ctx: _Context, month: int, day: int | None, start: int, end: int
 
     News writers drop the year only for dates close to the story, so a date within about four months
     of the reference date is that occurrence unless a verb right beside it says otherwise ("ended
-    Jan. 31", "will be named ... for a mission in December"); further away, a nearby past or future
+    Jan. 31", "will be named ... for a mission in December") or, for a date fronted before a comma, the
+    main clause's verb ("In January, the company brought in ..."); further away, a nearby past or future
     verb decides; failing that, the nearest occurrence.
     """
     dct = ctx.dct
@@ -514,11 +515,13 @@ def _infer_year(ctx: _Context, month: int, day: int | None, start: int, end: int
     lead = re.search(r"(?i)\b(last|next|coming)\s+$", ctx.text[max(0, start - 8):start])
     if lead:  # "last Oct. 23", "next Jan. 5": the word says which occurrence
         return (past_year, "last") if lead.group(1).lower() == "last" else (future_year, "next")
-    if (tense == "past" and nearest > past_year and marker not in _res().not_verb_past
-            and (distance <= 12 or (distance <= 60 and _fronted(ctx, start, end)))):
-        # "the fiscal year ended Jan. 31": a verb right before decides (not the "last" of "due to expire
-        # last Thursday, to Nov. 6", which belongs to another expression)
-        return past_year, "past-news"
+    if tense == "past" and nearest > past_year and marker not in _res().not_verb_past:
+        if distance <= 12:
+            # "the fiscal year ended Jan. 31": a verb right before decides (not the "last" of "due to
+            # expire last Thursday, to Nov. 6", which belongs to another expression)
+            return past_year, "past-news"
+        if distance <= 60 and _fronted(ctx, start, end):
+            return past_year, "fronted-past"  # "In January, the company brought in ..."
     if tense == "future" and distance <= 60 and nearest < future_year:
         # "will be named commander for a mission in December" (said in March): a month ahead
         return future_year, "future"
