@@ -45,6 +45,16 @@ class TimelineResult:
     overview: object | None = None  # PeriodSummary for the whole campaign
     stats: dict = field(default_factory=dict)
 
+    def events_frame(self):
+        """pandas DataFrame, one row per event (see ``timeline.frames.events_frame``)."""
+        from .frames import events_frame
+        return events_frame(self.events, self.corpus.articles, self.entries)
+
+    def entries_frame(self):
+        """pandas DataFrame, one row per timeline entry (see ``timeline.frames.entries_frame``)."""
+        from .frames import entries_frame
+        return entries_frame(self.entries, self.corpus.articles)
+
 
 def _log(progress: bool, message: str) -> None:
     if progress:
