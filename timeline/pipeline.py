@@ -207,6 +207,10 @@ def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | Non
     exports.write_timelinejs(out_dir / "timelinejs.json", result.entries)
     written.append(out_dir / "timeline.txt")
     exports.write_tilse(out_dir / "timeline.txt", result.entries)
+    from .interactive import timeline_html
+
+    _write_text(out_dir / "timeline.html", timeline_html(result.entries, result.corpus.articles))
+    written.append(out_dir / "timeline.html")
     for article_id, found in result.timexes.items():
         path = out_dir / "timeml" / f"{article_id}.tml"
         exports.write_timeml(path, articles[article_id], found, result.refdates[article_id].best)
