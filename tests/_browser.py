@@ -151,7 +151,11 @@ def open_page(url: str, *, ready: str, result: str, timeout: float = 60, settle:
                     except RuntimeError:
                         pass  # the page is still loading
                     if time.monotonic() > deadline:
-                        raise TimeoutError(f"{url}: {ready!r} did not become true within {timeout} s")
+                        said = [m.get("params") for m in tools.events
+                                if m.get("method") in ("Runtime.consoleAPICalled", "Runtime.exceptionThrown",
+                                                       "Log.entryAdded")]
+                        raise TimeoutError(f"{url}: {ready!r} did not become true within {timeout} s; "
+                                           f"the page said: {str(said)[:3000]}")
                     tools.pump(0.2)
                 tools.pump(settle)
                 report.value = tools.evaluate(result)

@@ -203,8 +203,13 @@ def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | Non
     exports.write_timeline_json(out_dir / "timeline.json", result.entries)
     written.append(out_dir / "events.csv")
     exports.write_events_csv(out_dir / "events.csv", result.events)
+    from .frames import article_titles
+
+    titles = article_titles(result.corpus.articles)
     written.append(out_dir / "timelinejs.json")
-    exports.write_timelinejs(out_dir / "timelinejs.json", result.entries)
+    exports.write_timelinejs(out_dir / "timelinejs.json", result.entries, titles=titles)
+    written.append(out_dir / "timelinejs.csv")
+    exports.write_timelinejs_csv(out_dir / "timelinejs.csv", result.entries, titles=titles)
     written.append(out_dir / "timeline.txt")
     exports.write_tilse(out_dir / "timeline.txt", result.entries)
     from .interactive import timeline_html
