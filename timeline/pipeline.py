@@ -83,12 +83,14 @@ def build_timeline(
     merge_threshold: float | None = None,
     progress: bool = False,
     summarizer=None,
+    prune_cache: bool = True,
 ) -> TimelineResult:
     """Run corpus -> reference dates -> timexes -> events -> merging -> ordering -> summaries.
 
     ``source`` is a folder path or an already loaded ``Corpus``. ``model=None`` skips the
     summaries (entries keep an empty summary). A ready ``summarizer`` may be passed instead of a
-    model name (tests inject one).
+    model name (tests inject one). ``prune_cache=False`` keeps cached summaries this run did not use
+    (notebooks pass it, so exploring another corpus never empties a shared cache).
     """
     from .corpus import Corpus, load_corpus
     from .events import extract_events
@@ -137,7 +139,7 @@ def build_timeline(
             periods = tuple(summarizer.summarize_period(label, group) for label, group in groups.items())
         overview = summarizer.summarize_overview([e for e in entries if e.in_campaign])
         stats["summaries"] = summarizer.report()
-        if hasattr(summarizer, "prune_cache"):  # keep only what these outputs use
+        if prune_cache and hasattr(summarizer, "prune_cache"):  # keep only what these outputs use
             summarizer.prune_cache()
 
     return TimelineResult(
