@@ -112,3 +112,8 @@ def test_page_loads_offline_in_headless_chromium_and_shows_every_entry(result, e
     assert TRICKY in seen["summaries"]
     assert seen["legend"] == len(seen["lanes"]) >= 2
     assert "Sources:" in seen["hover"] and json.dumps(seen["hover"])  # hovering shows a label
+
+
+def test_no_entries_still_give_a_page():
+    page = interactive.timeline_html([], [])
+    assert "0 entries" in page and '<tr class="entry' not in page and "Plotly.newPlot" in page
