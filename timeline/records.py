@@ -80,8 +80,12 @@ class ReferenceDate:
     earliest: date | None
     latest: date | None
     confidence: float  # 0..1; 1.0 for a metadata date
-    method: str  # "metadata" or "inferred" (or "none")
+    method: str  # "metadata", "date-line", "dateline", "url", "filename", "inferred" or "none"
     evidence: tuple[Evidence, ...] = ()
+    #: The most likely day inside [earliest, latest] when the evidence gives only a window (weekday
+    #: clues); for display and benchmarks only: relative expressions are never resolved against it.
+    guess: date | None = None
+    rule: str = ""  # name of the rule that decided (e.g. "date-line", "url-date:ymd-path", "text-window")
 
 
 @dataclass(frozen=True)
