@@ -33,8 +33,9 @@ evaluation: python -m timeline.evaluate {tempeval,tls} --help
 """
 
 RUN_DESCRIPTION = """\
-Build the timeline of SEEDS_DIR (one .txt file per article, optional metadata.csv with
-file,published,source,headline,note) and write the outputs: timeline.json, events.csv,
+Build the timeline of SEEDS_DIR: a folder of .txt / .md / .html articles (optional metadata.csv
+with file,published,source,headline,note), or a .jsonl file (one article per line: text, date,
+title, id, url, source), or a .csv table with a text column. Then write the outputs: timeline.json, events.csv,
 timelinejs.json, timeline.txt (tilse format), timexes.jsonl, reference_dates.json, timeml/*.tml,
 summaries.json and report.json in --out, and the charts (PNG + SVG) in --figures.
 Summaries are cached in <out>/summary_cache.json: a rerun with the cache never loads the model."""
@@ -100,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="build the timeline of a folder of articles and write all outputs",
                          description=RUN_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
-    run.add_argument("seeds_dir", metavar="SEEDS_DIR", help="folder of article .txt files (and metadata.csv)")
+    run.add_argument("seeds_dir", metavar="SEEDS_DIR", help="folder of articles (.txt/.md/.html, metadata.csv), or a .jsonl or .csv file")
     run.add_argument("--out", default="outputs", metavar="DIR", help="folder for the output files (default: outputs)")
     run.add_argument("--figures", default="figures", metavar="DIR",
                      help="folder for the PNG/SVG charts (default: figures)")
@@ -129,7 +130,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not seeds.exists():
         raise UsageError(f"seeds folder not found: {seeds}")
     if not seeds.is_dir():
-        raise UsageError(f"not a folder: {seeds}")
+        from .corpus.readers import kind_of
+
+        if kind_of(seeds.name) is None:
+            raise UsageError(f"not a folder nor a .jsonl / .csv / article file: {seeds}")
     from .models import model_specs
 
     names = sorted(name for name in model_specs() if name != "embeddings")
@@ -149,16 +153,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _read_text_file(path: Path) -> str:
+    """The file's text through the corpus decoder, so ``tag`` offsets match ``load_corpus``'s raw text."""
     if not path.exists():
         raise UsageError(f"file not found: {path}")
     if path.is_dir():
         raise UsageError(f"is a folder, not a text file: {path}")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})")
+    from .corpus import read_file_text
+
+    decoded = read_file_text(path)
+    if decoded.text is None:
+        raise UsageError(f"{path}: {decoded.problem}")
+    for note in decoded.notes:
+        log.warning("%s: %s", path, note)
+    return decoded.text
 
 
 def _tag_line(t) -> str:
@@ -220,10 +227,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except Exception as exc:  # a missing optional package or weight package: one line, what to install
+    except Exception as exc:  # no articles; a missing optional package or weight package: one line
+        from .corpus import NoArticles
         from .extras import MissingDependency
         from .models import ModelNotInstalled
 
+        if isinstance(exc, NoArticles):
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
         if not isinstance(exc, (MissingDependency, ModelNotInstalled)):
             raise
         print(f"error: {exc}", file=sys.stderr)

@@ -95,6 +95,8 @@ def build_timeline(
     corpus = source if isinstance(source, Corpus) else load_corpus(source)
     for error in corpus.errors:
         log.warning("%s", error)
+    for notice in getattr(corpus, "notices", ()):
+        log.warning("%s", notice)
     _log(progress, f"loaded {len(corpus.articles)} articles ({len(corpus.errors)} problems)")
 
     refdates = {a.id: reference_date_for(a) for a in corpus.articles}

@@ -40,6 +40,7 @@ class Article:
     removed: tuple[tuple[int, int, str], ...] = ()  # (raw_start, raw_end, reason) of dropped boilerplate
     spans: tuple[Span, ...] = ()  # captions and link titles inside body
     note: str | None = None  # free-text note from metadata
+    url: str | None = None  # where the article was published, when the input says (metadata, JSONL, HTML)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of ``body`` to the matching span of ``raw``."""
