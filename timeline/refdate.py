@@ -847,8 +847,11 @@ def reference_date_for(article: Article) -> ReferenceDate:
         d = article.published
         return ReferenceDate(d, d, d, 1.0, "metadata", (), guess=d, rule="metadata")
     captions = tuple((s.start, s.end) for s in article.spans if s.kind == "caption")
-    return infer_reference_date(article.body, captions=captions, head=article.raw,
-                                url=getattr(article, "url", None), filename=Path(article.path).name)
+    from .corpus.readers import kind_of
+
+    name = Path(article.path).name  # a file of its own (not a line of a JSONL / CSV file)
+    return infer_reference_date(article.body, captions=captions, head=article.raw, url=article.url,
+                                filename=name if kind_of(name) in ("text", "html") else None)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -210,6 +210,12 @@ def csv_rows(text: str, where: str, *, delimiter: str = ",") -> tuple[list[str] 
     width = len(header)
     rows: list[CsvRow] = []
     last_line = reader.line_num
+    try:  # does a quoted field run into the end of the file? (the strict reader says so exactly)
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+        open_at_end = False
+    except csv.Error as exc:
+        open_at_end = "unexpected end of data" in str(exc)
     total_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     while True:
         try:
@@ -224,7 +230,7 @@ def csv_rows(text: str, where: str, *, delimiter: str = ",") -> tuple[list[str] 
         last_line = line
         swallowing = [c for c in cells if "\n" in c and sum(
             part.count(delimiter) >= max(1, width - 1) for part in c.split("\n")[1:])]
-        if line > first and swallowing and (len(cells) != width or line >= total_lines):
+        if line > first and swallowing and (len(cells) != width or (open_at_end and line >= total_lines)):
             lost = [part for part in swallowing[0].split("\n")[1:] if part.strip()]
             errors.append(LoadError(where, f"line {first}: a quote opened in this row is never closed, so it "
                                            f"swallows lines {first + 1}-{line}; this row and the {len(lost)} "

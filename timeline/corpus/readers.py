@@ -151,43 +151,55 @@ def read_records(records: Iterable[tuple[int, dict]], where: str, stem: str, rep
                  *, unit: str = "line") -> list[Source]:
     """Articles from dict records numbered by line/row; each bad record reported, the rest read."""
     records = list(records)
-    keys: list[str] = []
+    mappings: dict[tuple[str, ...], dict[str, str]] = {}
+    noted: set[str] = set()
+
+    def fields_of(record: dict) -> dict[str, str]:
+        keys = tuple(str(k) for k in record)
+        if keys not in mappings:
+            mapping, notes = resolve_fields(keys, where)
+            mappings[keys] = mapping
+            for note in notes:
+                if note not in noted:
+                    noted.add(note)
+                    report.notice(where, note.split(": ", 1)[1])
+        return mappings[keys]
+
+    # numeric day/month order is decided once per date column, over every record that has it
+    by_date_key: dict[str, list[Any]] = {}
     for _, record in records:
-        for k in record:
-            if k not in keys:
-                keys.append(k)
-    mapping, notes = resolve_fields([str(k) for k in keys], where)
-    for note in notes:
-        report.notice(where, note.split(": ", 1)[1])
-    by_name = {str(k): k for k in keys}
-    text_key = by_name.get(mapping.get("text", ""))
-    if text_key is None:
-        report.error(where, f"no text field: looked for {', '.join(field_aliases('text'))} "
-                            f"(found {', '.join(map(str, keys)) or 'nothing'}); nothing read")
-        return []
-    date_key = by_name.get(mapping.get("published", ""))
-    order = "MDY"
-    if date_key is not None:
-        order, note = column_order(r.get(date_key) for _, r in records)
+        key = fields_of(record).get("published")
+        if key is not None:
+            by_date_key.setdefault(key, []).append(record.get(key))
+    orders = {}
+    for key, values in by_date_key.items():
+        orders[key], note = column_order(values)
         if note:
-            report.notice(where, f"{date_key!r}: {note}")
+            report.notice(where, f"{key!r}: {note}")
     out = []
     for number, record in records:
+        mapping = fields_of(record)
+        text_key = mapping.get("text")
+        if text_key is None:
+            report.error(where, f"{unit} {number}: no text field: looked for {', '.join(field_aliases('text'))} "
+                                f"(found {', '.join(map(str, record)) or 'nothing'}); {unit} skipped")
+            continue
         text = _text_value(record.get(text_key))
         if text is None or not text.strip():
             report.error(where, f"{unit} {number}: no article text in {text_key!r}; {unit} skipped")
             continue
         published = None
+        date_key = mapping.get("published")
         if date_key is not None and record.get(date_key) is not None:
             try:
-                published, note = parse_date(record.get(date_key), order)
+                published, note = parse_date(record.get(date_key), orders.get(date_key))
                 if note:
                     report.notice(where, f"{unit} {number}: {date_key!r}: {note}")
             except ValueError as exc:
                 report.error(where, f"{unit} {number}: {date_key!r}: {exc}; article kept without a date")
 
         def get(name: str) -> str | None:
-            key = by_name.get(mapping.get(name, ""))
+            key = mapping.get(name)
             return _cell(record.get(key)) if key is not None else None
 
         given_id = get("id")
