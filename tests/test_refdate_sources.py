@@ -149,3 +149,12 @@ def test_semeval_date_line_removed_window_contains_the_day_and_nothing_resolves_
             # anything resolved holds for every day of the window, not just for one bound
             assert ref.earliest is not None and ref.latest is not None, (article.id, t)
             assert all(p.get((t.start, t.end)) == t.value for p in probes), (article.id, t)
+
+
+def test_the_date_line_leaves_the_body_but_still_dates_the_article(tmp_path):
+    (tmp_path / "a.txt").write_text("Court hears confession\n\nJanuary 09, 2010\n\n" + BODY, encoding="utf-8")
+    article = load_corpus(tmp_path)["a"]
+    assert article.headline == "Court hears confession"
+    assert [r[2] for r in article.removed] == ["headline", "date-line"]
+    assert "2010" not in article.body
+    assert reference_date_for(article).best == date(2010, 1, 9)

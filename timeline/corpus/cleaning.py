@@ -7,7 +7,8 @@ the user with offsets into the raw file. So cleaning never rewrites text; it onl
   recording each drop in ``Article.removed`` as ``(raw_start, raw_end, rule_name)``;
 * takes the headline line out of the running text (recorded in ``removed`` with reason
   ``"headline"``, its text kept in ``Article.headline``), because a headline is a verbless,
-  present-tense fragment that would otherwise be read as the first sentence of the story;
+  present-tense fragment that would otherwise be read as the first sentence of the story; a date
+  line just above or below it ("January 09, 2008") likewise (reason ``"date-line"``);
 * marks photo captions and pasted related-story titles as :class:`~timeline.records.Span`, which stay
   in the body (later stages decide how to treat them).
 
@@ -182,14 +183,12 @@ def _is_headline(line: str, given: str | None, has_more: bool) -> bool:
 
 
 def _is_date_line(line: str) -> bool:
-    """A short line that is mostly one date ("Thursday, April 30, 2009", "12 Feb 2015 14:03 GMT")."""
-    if len(line) > 80 or not any(ch.isdigit() for ch in line):
+    """A line that is only a date (the rule is :func:`timeline.refdate.sources.date_line_day`)."""
+    if len(line) > 100 or not any(ch.isdigit() for ch in line):
         return False
-    from ..timexes import tag
+    from ..refdate.sources import date_line_day
 
-    found = [t for t in tag(line, None) if t.type in ("DATE", "TIME")]
-    covered = sum(len(t.text.replace(" ", "")) for t in found)
-    return bool(found) and covered >= 0.6 * len(line.replace(" ", ""))
+    return date_line_day(line) is not None
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -286,12 +285,16 @@ def clean_text(raw: str, headline: str | None = None) -> Cleaned:
         else:
             removed.append((start, end, rule))
 
+    # A date line above or below the headline ("January 09, 2008") is not running text either: it is
+    # taken out (reason "date-line"; the reference-date rule of the same name reads it from the raw text).
+    for index in range(min(2, len(kept) - 1)):
+        if _is_date_line(raw[kept[index][0]:kept[index][1]]):
+            start, end = kept.pop(index)
+            removed.append((start, end, "date-line"))
+            break
     text_headline = None
-    # a date line on top ("January 09, 2008") is not the headline; the headline may follow it
-    first = 1 if len(kept) > 2 and _is_date_line(raw[kept[0][0]:kept[0][1]]) else 0
-    if kept and not _is_date_line(raw[kept[first][0]:kept[first][1]]) and \
-            _is_headline(raw[kept[first][0]:kept[first][1]], headline, has_more=len(kept) > first + 1):
-        start, end = kept.pop(first)
+    if kept and _is_headline(raw[kept[0][0]:kept[0][1]], headline, has_more=len(kept) > 1):
+        start, end = kept.pop(0)
         text_headline = raw[start:end]
         removed.append((start, end, "headline"))
 

@@ -1,8 +1,6 @@
-"""When was an article written? Metadata first; otherwise what the text itself supports.
+"""What the running text of an article says about when it was written: a window and a guess.
 
-Relative expressions ("on Tuesday", "last June") can only be resolved against the date the article
-was written. When metadata gives that date we use it. When it does not, we infer a *window* from
-clues in the text and a best guess inside it, and we say how sure we are:
+The clues, each a bound on the writing date:
 
 * a fully specified past date (or month/year) mentioned in the text is a lower bound: the article is
   written on or after it ("December 17, 2014" -> earliest 2014-12-17; "in 2015" -> 2015-01-01);
@@ -13,7 +11,8 @@ clues in the text and a best guess inside it, and we say how sure we are:
   on the weekday it reports or within the next days, so they pick the best day inside the window.
 
 Nothing here claims more than the text gives: with only a lower bound, ``latest`` stays None and the
-confidence stays low; with no bound at all the method is "none" and ``best`` is None.
+confidence stays low; ``best`` is set only when the bounds meet on one day (the weekday-scored
+likeliest day is ``guess``); with no bound at all the method is "none".
 
 Clue vocabularies and weights live in ``resources/refdate.toml``; each clue's name is recorded in
 ``ReferenceDate.evidence`` with the sentence it came from. Explicit dates come from the temporal
@@ -22,7 +21,6 @@ tagger (``timeline.tag`` with ``dct=None``: only fully specified values are abso
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
@@ -31,10 +29,10 @@ from functools import cache
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import timex3
-from .records import Article, Evidence, ReferenceDate, Timex
+from .. import timex3
+from ..records import Evidence, ReferenceDate, Timex
 
-RESOURCES = Path(__file__).with_name("resources")
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=[\"“‘'(]?[A-Z0-9])|\n+")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -509,7 +507,7 @@ def _combine(bounds: list[tuple[int, Evidence]]) -> tuple[date | None, date | No
 
 def _find_captions(text: str) -> tuple[tuple[int, int], ...]:
     """Caption spans of a plain text, in its own offsets (via the corpus cleaner's offset map)."""
-    from .corpus import clean_text
+    from ..corpus import clean_text
 
     cleaned = clean_text(text)
     return tuple((cleaned.offsets[s.start], cleaned.offsets[s.end - 1] + 1)
@@ -573,320 +571,3 @@ def _window_guess(earliest: date | None, latest: date | None, weekdays: Sequence
         confidence += c["day_bound_bonus"] if day_level_low else 0.0
         confidence = min(confidence, c["max_one_sided"])
     return best, round(confidence, 3)
-
-
-# --------------------------------------------------------------------------------------------------
-# Evidence at the top, in the URL, in the file name (resources/refdate.toml [top], [[url]], [filename])
-# --------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _TopRule:
-    name: str
-    kind: str  # "date-line" or "dateline"
-    pattern: re.Pattern | None
-    confidence: float
-    confidence_year_window: float
-    confidence_no_year: float
-
-
-@dataclass(frozen=True)
-class _Top:
-    lines: int
-    max_chars: int
-    filler: frozenset[str]
-    byline: re.Pattern
-    rules: tuple[_TopRule, ...]
-    url: tuple[tuple[str, re.Pattern, float], ...]
-    filename: tuple[str, re.Pattern, float]
-
-
-@cache
-def _top() -> _Top:
-    with open(RESOURCES / "refdate.toml", "rb") as fh:
-        data = tomllib.load(fh)
-    top = data["top"]
-    rules = tuple(
-        _TopRule(r["name"], r["kind"], re.compile(r["pattern"]) if "pattern" in r else None, float(r["confidence"]),
-                 float(r.get("confidence_year_window", r["confidence"])),
-                 float(r.get("confidence_no_year", r["confidence"])))
-        for r in top["rule"])
-    fn = data["filename"]
-    return _Top(
-        lines=int(top["lines"]), max_chars=int(top["max_chars"]),
-        filler=frozenset(w.lower() for w in top["filler_words"]), byline=re.compile(top["byline"]), rules=rules,
-        url=tuple((u["name"], re.compile(u["pattern"]), float(u["confidence"])) for u in data["url"]),
-        filename=(fn["name"], re.compile(fn["pattern"]), float(fn["confidence"])),
-    )
-
-
-_FULL_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_MONTH_DAY = re.compile(r"^XXXX-(\d{2})-(\d{2})$")
-_FILLER_TOKEN = re.compile(r"[A-Za-z][A-Za-z.]*|\d+")
-
-
-def _top_lines(text: str, count: int) -> list[tuple[int, int]]:
-    """(start, end) of the first ``count`` non-blank lines of ``text``, without surrounding spaces."""
-    found = []
-    for m in re.finditer(r"[^\n]+", text):
-        stripped = m.group().strip()
-        if not stripped:
-            continue
-        lead = len(m.group()) - len(m.group().lstrip())
-        found.append((m.start() + lead, m.start() + lead + len(stripped)))
-        if len(found) == count:
-            break
-    return found
-
-
-def _date_line(line: str, timexes: Sequence[Timex], top: _Top) -> Timex | None:
-    """The day a date line states, or None when the line is anything more than a date."""
-    days = [t for t in timexes if t.type == "DATE" and t.granularity == "day" and _FULL_DAY.match(t.value)]
-    if len(days) != 1:
-        return None
-    rest = top.byline.sub("", line, count=1) if top.byline.match(line) else line
-    shift = len(line) - len(rest)
-    covered = [(t.start - shift, t.end - shift) for t in timexes]
-    leftover = "".join(" " if any(a <= i < b for a, b in covered) else ch for i, ch in enumerate(rest))
-    words = _FILLER_TOKEN.findall(leftover)
-    if any(w.lower() not in top.filler for w in words):
-        return None
-    return days[0]
-
-
-def _day_of(value: str) -> date | None:
-    m = _FULL_DAY.match(value)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
-def _year_for(month: int, day: int, body: ReferenceDate) -> tuple[date | None, str]:
-    """The year of a yearless dateline day from the body's window: (day, how) or (None, reason)."""
-    lo, hi = body.earliest, body.latest
-
-    def on(year: int) -> date | None:
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
-
-    if lo is not None and hi is not None:
-        found = [d for d in (on(y) for y in range(lo.year, hi.year + 1)) if d is not None and lo <= d <= hi]
-        if len(found) == 1:
-            return found[0], "year-window"
-        return None, f"{len(found)} such days in the body's window"
-    if lo is not None:
-        for year in (lo.year, lo.year + 1):
-            d = on(year)
-            if d is not None and d >= lo:
-                return d, "year-after-lower-bound"
-        return None, "no such day after the body's lower bound"
-    if hi is not None:
-        for year in (hi.year, hi.year - 1):
-            d = on(year)
-            if d is not None and d <= hi:
-                return d, "year-before-upper-bound"
-    return None, "no year in the dateline and no bound in the body"
-
-
-def _pinned(day: date, body: ReferenceDate, confidence: float, method: str, rule: str,
-            first: Evidence) -> ReferenceDate:
-    """A day from strong evidence; a body window that excludes it is recorded and lowers confidence."""
-    evidence = (first,) + body.evidence
-    if (body.earliest is not None and day < body.earliest) or (body.latest is not None and day > body.latest):
-        conflict = Evidence(first.text, first.start, first.end, f"{rule}:outside-body-window",
-                            body.earliest, body.latest)
-        evidence = (first, conflict) + body.evidence
-        confidence = round(confidence * 0.7, 3)
-    return ReferenceDate(day, day, day, confidence, method, evidence, guess=day, rule=rule)
-
-
-def _from_top(head: str, body: ReferenceDate, tagger: Callable[[str], Sequence[Timex]]) -> ReferenceDate | None:
-    top = _top()
-    for start, end in _top_lines(head, top.lines):
-        line = head[start:end]
-        for rule in top.rules:
-            if rule.kind == "date-line":
-                if len(line) > top.max_chars:
-                    continue
-                t = _date_line(line, tagger(line), top)
-                day = _day_of(t.value) if t is not None else None
-                if day is not None:
-                    ev = Evidence(line, start, end, rule.name, day, day)
-                    return _pinned(day, body, rule.confidence, "date-line", rule.name, ev)
-                continue
-            m = rule.pattern.match(line[:200]) if rule.pattern is not None else None
-            if m is None:
-                continue
-            part = m.group("date")
-            found = [t for t in tagger(part) if t.type == "DATE" and t.granularity == "day"
-                     and t.start == 0 and t.end == len(part.rstrip())]
-            if not found:
-                continue
-            value = found[0].value
-            day = _day_of(value)
-            if day is not None:
-                ev = Evidence(line[: m.end()].rstrip(), start, start + len(line[: m.end()].rstrip()), rule.name, day, day)
-                return _pinned(day, body, rule.confidence, "dateline", rule.name, ev)
-            md = _MONTH_DAY.match(value)
-            if md is None:
-                continue
-            day, how = _year_for(int(md.group(1)), int(md.group(2)), body)
-            text = line[: m.end()].rstrip()
-            if day is None:
-                ev = Evidence(text, start, start + len(text), f"{rule.name}:no-year ({how})", None, None)
-                return dataclasses.replace(body, evidence=(ev,) + body.evidence)
-            confidence = rule.confidence_year_window if how == "year-window" else rule.confidence_no_year
-            ev = Evidence(text, start, start + len(text), f"{rule.name}:{how}", day, day)
-            return _pinned(day, body, confidence, "dateline", f"{rule.name}:{how}", ev)
-    return None
-
-
-def _ymd(m: re.Match) -> date | None:
-    try:
-        return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-    except (ValueError, IndexError):
-        return None
-
-
-def _from_url(url: str | None, body: ReferenceDate) -> ReferenceDate | None:
-    if not url:
-        return None
-    for name, pattern, confidence in _top().url:
-        m = pattern.search(url)
-        if m is None:
-            continue
-        if "d" in pattern.groupindex:
-            day = _ymd(m)
-            if day is None:
-                continue
-            ev = Evidence(url, m.start(), m.end(), name, day, day)
-            return _pinned(day, body, confidence, "url", name, ev)
-        try:
-            lo = date(int(m.group("y")), int(m.group("m")), 1)
-        except ValueError:
-            continue
-        hi = _add_months(lo, 1) - timedelta(days=1)
-        earliest = max(lo, body.earliest) if body.earliest else lo
-        latest = min(hi, body.latest) if body.latest else hi
-        if earliest > latest:  # the body contradicts the URL month: keep the URL's month
-            earliest, latest = lo, hi
-        ev = Evidence(url, m.start(), m.end(), name, lo, hi)
-        guess, _ = _window_guess(earliest, latest, ())
-        best = earliest if earliest == latest else None
-        return ReferenceDate(best, earliest, latest, confidence, "url", (ev,) + body.evidence, guess=guess, rule=name)
-    return None
-
-
-def _from_filename(name: str | None, body: ReferenceDate) -> ReferenceDate | None:
-    if not name:
-        return None
-    rule, pattern, confidence = _top().filename
-    stem = Path(name).name
-    m = pattern.search(stem)
-    day = _ymd(m) if m else None
-    if day is None:
-        return None
-    return _pinned(day, body, confidence, "filename", rule, Evidence(stem, m.start(), m.end(), rule, day, day))
-
-
-def infer_reference_date(
-    text: str,
-    *,
-    captions: Sequence[tuple[int, int]] | None = None,
-    tagger: Callable[[str], Sequence[Timex]] | None = None,
-    head: str | None = None,
-    url: str | None = None,
-    filename: str | None = None,
-) -> ReferenceDate:
-    """When was ``text`` written, by the best evidence it carries: window, day, confidence, evidence.
-
-    Tried in order, the first that gives a day wins (``ReferenceDate.rule`` names it):
-
-    1. a date line or wire dateline among the first lines of ``head`` (the raw article; defaults to
-       ``text``): "Thursday, April 30, 2009", "12 Feb 2015 14:03 GMT", "WASHINGTON, May 7 (Reuters) -"
-       (a yearless dateline takes its year from the body's window);
-    2. a date in ``url`` ("/2015/02/12/", "20150212"); a month-only URL gives a window;
-    3. a date in ``filename`` ("2015-02-12_talks.txt");
-    4. the body's clues (explicit past and future dates, weekdays, "last year" ...): a window,
-       with ``best`` set only when the window is one day (the likeliest day is ``guess``).
-
-    Evidence offsets are into the string the clue came from (``head`` for a date line, ``url``,
-    the file name, else ``text``). ``captions``: (start, end) spans of photo captions in ``text``;
-    found with the corpus caption rules when not given. ``tagger``: the temporal tagger (defaults to
-    ``timeline.tag`` with no reference date).
-    """
-    if tagger is None:
-        from .timexes import tag
-
-        def tagger(t: str) -> Sequence[Timex]:
-            return tag(t, dct=None)
-
-    if captions is None:
-        captions = _find_captions(text)
-    body, _ = _body_reference(text, captions, tagger)
-    for found in (_from_top(text if head is None else head, body, tagger), _from_url(url, body),
-                  _from_filename(filename, body)):
-        if found is not None and (found.best is not None or found.earliest is not None):
-            return found
-        if found is not None:
-            body = found  # a yearless dateline: its evidence kept, the body's window stands
-    return body
-
-
-def reference_date_for(article: Article) -> ReferenceDate:
-    """The date to resolve an article's relative expressions against: metadata first, else inferred.
-
-    ``method`` says which: "metadata" (confidence 1.0), "date-line", "dateline", "url",
-    "filename", "inferred" or "none" (see :func:`infer_reference_date`); ``best`` is None unless
-    one day is known.
-    """
-    if article.published is not None:
-        d = article.published
-        return ReferenceDate(d, d, d, 1.0, "metadata", (), guess=d, rule="metadata")
-    captions = tuple((s.start, s.end) for s in article.spans if s.kind == "caption")
-    from .corpus.readers import kind_of
-
-    name = Path(article.path).name  # a file of its own (not a line of a JSONL / CSV file)
-    return infer_reference_date(article.body, captions=captions, head=article.raw, url=article.url,
-                                filename=name if kind_of(name) in ("text", "html") else None)
-
-
-# --------------------------------------------------------------------------------------------------
-# Resolving relative expressions against a window
-# --------------------------------------------------------------------------------------------------
-def tag_with_reference(text: str, ref: ReferenceDate, *,
-                       tagger: Callable[[str, date | None], Sequence[Timex]] | None = None) -> list[Timex]:
-    """The temporal expressions of ``text`` resolved as far as ``ref`` allows, never further.
-
-    * one day known (``ref.best``): ``tag(text, ref.best)``;
-    * a two-sided window [earliest, latest]: each expression is tagged with no reference date and
-      with each end of the window (and its middle) as the reference date; where every one of those
-      gives the same value, the expression is resolved (rule suffix ``:window``), since resolution
-      is monotone in the reference date and the whole window then agrees ("last year" in a window
-      inside 2009 is 2008); everywhere else it keeps its underspecified value (``XXXX-WXX-1``);
-    * only one bound, or none: no reference date at all (a bound is never used as the day).
-    """
-    if tagger is None:
-        from .timexes import tag as tagger
-    if ref.best is not None:
-        return list(tagger(text, ref.best))
-    base = list(tagger(text, None))
-    if ref.earliest is None or ref.latest is None:
-        return base
-    middle = ref.earliest + (ref.latest - ref.earliest) / 2
-    probes = [{(t.start, t.end): t for t in tagger(text, day)} for day in (ref.earliest, middle, ref.latest)]
-    out = []
-    for t in base:
-        seen = [p.get((t.start, t.end)) for p in probes]
-        first = seen[0]
-        same = first is not None and all(
-            s is not None and (s.type, s.value, s.mod, s.first_day, s.last_day) ==
-            (first.type, first.value, first.mod, first.first_day, first.last_day) for s in seen)
-        if same and first.value != t.value:
-            out.append(dataclasses.replace(first, rule=f"{first.rule}:window"))
-        else:
-            out.append(t)
-    return out
