@@ -3,6 +3,13 @@
 Usage (the data is read where it lies; never copy it into the repo):
 
     python benchmarks/bench_refdate.py ../shared/data/tempeval3/TimeBank [--baseline-dateparser]
+    python benchmarks/bench_refdate.py --semeval ../shared/data/semeval2015-trial
+
+SemEval-2015 trial articles (``--semeval``): each article is written as a ``.txt`` folder without
+metadata (``timeline.evaluate.semeval.write_folder(..., metadata=False)``), once with its date line
+kept and once with it removed, loaded with ``load_corpus`` and dated with ``reference_date_for``
+exactly as ``timeline run`` does; the truth is the day the date line names. ``exact`` counts
+``best`` only (a window's guess is not a claim of the day); ``guess_exact`` scores the guess.
 
 For each TimeML document the creation date (``<DCT><TIMEX3 value=...>``) is hidden: only the
 ``<TEXT>`` element, with all tags stripped, is given to ``infer_reference_date`` (the DCT element and
@@ -57,8 +64,46 @@ def read_document(path: Path) -> tuple[date, str] | None:
 
 
 def ours(text: str) -> Guess:
+    """Our inference: ``best`` when one day is known, else the likeliest day of the window (``guess``)."""
     ref = infer_reference_date(text)
-    return Guess(ref.best, ref.earliest, ref.latest)
+    return Guess(ref.best or ref.guess, ref.earliest, ref.latest)
+
+
+def semeval(folder: Path) -> int:
+    import tempfile
+
+    from timeline.corpus import load_corpus
+    from timeline.evaluate.semeval import read_corpus, write_folder
+    from timeline.refdate import reference_date_for
+
+    rows = []
+    for keep in (True, False):
+        docs = read_corpus(folder, keep_date_line=keep)
+        truth = {d.doc_id: d.published for d in docs.values()}
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = load_corpus(write_folder(docs, Path(tmp) / "articles", metadata=False))
+            refs = {a.id: reference_date_for(a) for a in corpus}
+        seconds = time.perf_counter() - started
+        n = len(refs)
+        exact = sum(r.best == truth[k] for k, r in refs.items())
+        guess_exact = sum((r.best or r.guess) == truth[k] for k, r in refs.items())
+        inside = sum((r.earliest is None or r.earliest <= truth[k]) and (r.latest is None or truth[k] <= r.latest)
+                     for k, r in refs.items())
+        bounded = sum(r.earliest is not None or r.latest is not None for r in refs.values())
+        wrong_best = sum(r.best is not None and r.best != truth[k] for k, r in refs.items())
+        methods: dict[str, int] = {}
+        for r in refs.values():
+            methods[r.rule] = methods.get(r.rule, 0) + 1
+        rows.append((("kept" if keep else "removed"), n, exact / n, guess_exact / n, wrong_best, inside / n,
+                     bounded / n, seconds, methods))
+    print(f"SemEval-2015 trial articles from {folder}, no metadata")
+    print(f"{'date line':10s}{'docs':>6s}{'exact':>8s}{'guess':>8s}{'wrong':>7s}{'window':>8s}{'bounded':>9s}"
+          f"{'seconds':>9s}  rules")
+    for name, n, exact, guess, wrong, inside, bounded, seconds, methods in rows:
+        print(f"{name:10s}{n:6d}{exact:8.3f}{guess:8.3f}{wrong:7d}{inside:8.3f}{bounded:9.3f}{seconds:9.1f}  "
+              + ", ".join(f"{k}={v}" for k, v in sorted(methods.items())))
+    return 0
 
 
 def latest_explicit(text: str) -> Guess:
@@ -100,10 +145,18 @@ def score(pairs: list[tuple[date, Guess]]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path, help="folder of TimeML .tml files (e.g. TempEval-3 TimeBank)")
+    parser.add_argument("folder", type=Path, nargs="?", help="folder of TimeML .tml files (e.g. TempEval-3 TimeBank)")
+    parser.add_argument("--semeval", type=Path, metavar="DIR",
+                        help="SemEval-2015 Task 4 trial folder (corpus/ of CAT XML): date line kept and removed")
     parser.add_argument("--baseline-dateparser", action="store_true", help="also run dateparser search_dates")
     parser.add_argument("--limit", type=int, default=0, help="only the first N documents (sorted by name)")
     args = parser.parse_args(argv)
+    if args.semeval is not None:
+        semeval(args.semeval)
+        if args.folder is None:
+            return 0
+    if args.folder is None:
+        parser.error("give a TimeML folder and/or --semeval DIR")
     files = sorted(args.folder.glob("*.tml"))
     if args.limit:
         files = files[: args.limit]

@@ -60,7 +60,7 @@ def test_tag_not_utf8(tmp_path, capsys):
     path = tmp_path / "latin1.txt"
     path.write_bytes("Caf\xe9 on Tuesday".encode("latin-1"))
     assert cli.main(["tag", str(path), "--date", "2016-02-23"]) == 2
-    assert "not UTF-8" in capsys.readouterr().err
+    assert "not valid UTF-8" in capsys.readouterr().err
 
 
 def test_tag_with_date_prints_expressions(tmp_path, capsys):

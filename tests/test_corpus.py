@@ -164,12 +164,15 @@ def test_bad_files_get_specific_errors_and_the_rest_loads(tmp_path):
     (folder / "blank.txt").write_text("  \n\n ", encoding="utf-8")
     (folder / "image.txt").write_bytes(bytes(range(256)))
     (folder / "latin.txt").write_bytes("Le président a déclaré mardi.".encode("latin-1"))
-    (folder / "notes.md").write_text("not an article", encoding="utf-8")
+    (folder / "notes.doc").write_text("not an article format", encoding="utf-8")
     (folder / "page.html").write_text("<p>Share</p>", encoding="utf-8")
     corpus = load_corpus(folder)
     assert corpus.ids == tuple(IDS)
     problems = {Path(e.path).name: e.problem for e in corpus.errors}
-    assert set(problems) == {"empty.txt", "blank.txt", "image.txt", "latin.txt"}
+    assert set(problems) == {"empty.txt", "blank.txt", "image.txt", "latin.txt", "page.html"}
+    assert "no article text" in problems["page.html"]
+    skipped = {Path(e.path).name: e.problem for e in corpus.notices}
+    assert ".doc is not an article format" in skipped["notes.doc"]
     assert "empty" in problems["empty.txt"] and "0 bytes" in problems["empty.txt"]
     assert "whitespace only" in problems["blank.txt"]
     assert "binary" in problems["image.txt"]

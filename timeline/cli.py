@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Sequence
 
 EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 3  # a package or model weights the command needs are not installed
+
+log = logging.getLogger("timeline")
 
 DESCRIPTION = """\
 Turn a folder of raw news articles into a dated, ordered, summarized timeline with charts.
@@ -29,9 +33,10 @@ evaluation: python -m timeline.evaluate {tempeval,tls} --help
 """
 
 RUN_DESCRIPTION = """\
-Build the timeline of SEEDS_DIR (one .txt file per article, optional metadata.csv with
-file,published,source,headline,note) and write the outputs: timeline.json, events.csv,
-timelinejs.json, timelinejs.csv, timeline.html (interactive), timeline.txt (tilse format),
+Build the timeline of SEEDS_DIR: a folder of .txt / .md / .html articles (optional metadata.csv
+with file,published,source,headline,note), or a .jsonl file (one article per line: text, date,
+title, id, url, source), or a .csv table with a text column. Then write the outputs: timeline.json,
+events.csv, timelinejs.json, timelinejs.csv, timeline.html (interactive), timeline.txt (tilse format),
 timexes.jsonl, reference_dates.json, timeml/*.tml,
 summaries.json and report.json in --out, and the charts (PNG + SVG) in --figures.
 Summaries are cached in <out>/summary_cache.json: a rerun with the cache never loads the model."""
@@ -54,16 +59,50 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}")
 
 
+def add_verbosity(parser: argparse.ArgumentParser) -> None:
+    """``-v`` (debug messages), ``-q`` / ``--quiet`` (warnings and errors only); before or after the command."""
+    parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                        help="more messages on stderr (-v: debug)")
+    parser.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="only warnings and errors on stderr")
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {message}"
+        return message
+
+
+def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
+    """Messages of the ``timeline`` loggers go to stderr: INFO by default, DEBUG with -v, WARNING with -q."""
+    level = logging.WARNING if quiet else logging.DEBUG if verbose > 0 else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    for old in list(log.handlers):
+        if getattr(old, "_timeline_cli", False):
+            log.removeHandler(old)
+    handler._timeline_cli = True  # type: ignore[attr-defined]
+    log.addHandler(handler)
+    log.setLevel(level)
+    log.propagate = False
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m timeline", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"timeline {__version__}")
+    add_verbosity(parser)
     sub = parser.add_subparsers(dest="command", title="commands", metavar="{run,tag}")
 
     run = sub.add_parser("run", help="build the timeline of a folder of articles and write all outputs",
                          description=RUN_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
-    run.add_argument("seeds_dir", metavar="SEEDS_DIR", help="folder of article .txt files (and metadata.csv)")
+    run.add_argument("seeds_dir", metavar="SEEDS_DIR", help="folder of articles (.txt/.md/.html, metadata.csv), or a .jsonl or .csv file")
     run.add_argument("--out", default="outputs", metavar="DIR", help="folder for the output files (default: outputs)")
     run.add_argument("--figures", default="figures", metavar="DIR",
                      help="folder for the PNG/SVG charts (default: figures)")
@@ -73,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "or a path to a model folder (default: default)")
     run.add_argument("--no-summaries", action="store_true",
                      help="skip the summary model; entries keep an empty summary")
-    run.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
+    add_verbosity(run)
     run.set_defaults(handler=_cmd_run)
 
     tag = sub.add_parser("tag", help="print the temporal expressions of a text file",
@@ -82,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
                      help="reference date (document creation time); inferred from the text when omitted")
     tag.add_argument("--json", action="store_true", help="one JSON object per line instead of tab-separated fields")
+    add_verbosity(tag)
     tag.set_defaults(handler=_cmd_tag)
     return parser
 
@@ -91,7 +131,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not seeds.exists():
         raise UsageError(f"seeds folder not found: {seeds}")
     if not seeds.is_dir():
-        raise UsageError(f"not a folder: {seeds}")
+        from .corpus.readers import kind_of
+
+        if kind_of(seeds.name) is None:
+            raise UsageError(f"not a folder nor a .jsonl / .csv / article file: {seeds}")
     from .models import model_specs
 
     names = sorted(name for name in model_specs() if name != "embeddings")
@@ -111,16 +154,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _read_text_file(path: Path) -> str:
+    """The file's text through the corpus decoder, so ``tag`` offsets match ``load_corpus``'s raw text."""
     if not path.exists():
         raise UsageError(f"file not found: {path}")
     if path.is_dir():
         raise UsageError(f"is a folder, not a text file: {path}")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})")
+    from .corpus import read_file_text
+
+    decoded = read_file_text(path)
+    if decoded.text is None:
+        raise UsageError(f"{path}: {decoded.problem}")
+    for note in decoded.notes:
+        log.warning("%s: %s", path, note)
+    return decoded.text
 
 
 def _tag_line(t) -> str:
@@ -133,20 +179,29 @@ def _cmd_tag(args: argparse.Namespace) -> int:
     text = _read_text_file(path)
     import timeline
 
-    reference = args.date
-    if reference is None:
-        ref = timeline.infer_reference_date(text)
-        reference = ref.best
-        if reference is None:
-            print(f"{path}: no --date given and no reference date could be inferred; "
-                  "relative expressions stay unresolved", file=sys.stderr)
+    from .records import ReferenceDate
+    from .refdate import tag_with_reference
+
+    if args.date is not None:
+        ref = ReferenceDate(args.date, args.date, args.date, 1.0, "given", rule="--date")
+    else:
+        ref = timeline.infer_reference_date(text, filename=path.name)
+        if ref.best is not None:
+            log.info("%s: no --date given; inferred reference date %s from the text (%s, confidence %.2f)",
+                     path, ref.best.isoformat(), ref.rule, ref.confidence)
+        elif ref.earliest is not None or ref.latest is not None:
+            log.warning("%s: no --date given and no reference date could be inferred as one day; the "
+                        "text bounds it to [%s, %s]: relative expressions are resolved only where that "
+                        "whole window agrees", path,
+                        ref.earliest.isoformat() if ref.earliest else "open",
+                        ref.latest.isoformat() if ref.latest else "open")
         else:
-            print(f"{path}: no --date given; inferred reference date {reference.isoformat()} "
-                  f"({ref.method}, confidence {ref.confidence:.2f})", file=sys.stderr)
+            log.warning("%s: no --date given and no reference date could be inferred; "
+                        "relative expressions stay unresolved", path)
     from .exports import timex_record
 
     out = sys.stdout
-    for t in timeline.tag(text, reference):
+    for t in tag_with_reference(text, ref):
         if args.json:
             record = timex_record(path.stem, t)
             record.pop("body_start")
@@ -162,6 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m timeline`` and the ``timeline`` script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    args.verbose = getattr(args, "verbose", 0) or 0
+    args.quiet = getattr(args, "quiet", False)
+    configure_logging(args.verbose, args.quiet)
     if getattr(args, "handler", None) is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -170,5 +228,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # no articles; a missing optional package or weight package: one line
+        from .corpus import NoArticles
+        from .extras import MissingDependency
+        from .models import ModelNotInstalled
+
+        if isinstance(exc, NoArticles):
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if not isinstance(exc, (MissingDependency, ModelNotInstalled)):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
     except BrokenPipeError:  # e.g. piped into head
         return 0

@@ -8,7 +8,7 @@ wires them together.
 from __future__ import annotations
 
 import json
-import sys
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,9 +56,12 @@ class TimelineResult:
         return entries_frame(self.entries, self.corpus.articles)
 
 
+log = logging.getLogger(__name__)
+
+
 def _log(progress: bool, message: str) -> None:
-    if progress:
-        print(message, file=sys.stderr, flush=True)
+    """A progress message: INFO when ``progress`` is on, else DEBUG (``python -m timeline -v`` shows it)."""
+    log.log(logging.INFO if progress else logging.DEBUG, message)
 
 
 def month_groups(entries: Sequence[TimelineEntry]) -> dict[str, list[TimelineEntry]]:
@@ -92,20 +95,24 @@ def build_timeline(
     model name (tests inject one). ``prune_cache=False`` keeps cached summaries this run did not use
     (notebooks pass it, so exploring another corpus never empties a shared cache).
     """
+    from .extras import require_pipeline
+
+    require_pipeline(summaries=model is not None or summarizer is not None, figures=False)
     from .corpus import Corpus, load_corpus
     from .events import extract_events
     from .merging import merge_events
     from .ordering import order_entries
-    from .refdate import reference_date_for
-    from .timexes import tag
+    from .refdate import reference_date_for, tag_with_reference
 
     corpus = source if isinstance(source, Corpus) else load_corpus(source)
     for error in corpus.errors:
-        _log(True, f"warning: {error}")
+        log.warning("%s", error)
+    for notice in getattr(corpus, "notices", ()):
+        log.warning("%s", notice)
     _log(progress, f"loaded {len(corpus.articles)} articles ({len(corpus.errors)} problems)")
 
     refdates = {a.id: reference_date_for(a) for a in corpus.articles}
-    timexes = {a.id: tuple(tag(a.body, refdates[a.id].best)) for a in corpus.articles}
+    timexes = {a.id: tuple(tag_with_reference(a.body, refdates[a.id])) for a in corpus.articles}
     _log(progress, f"tagged {sum(map(len, timexes.values()))} temporal expressions")
 
     events: list[Event] = []
@@ -164,6 +171,8 @@ def refdate_record(article_id: str, ref: ReferenceDate) -> dict:
         "latest": iso(ref.latest),
         "confidence": ref.confidence,
         "method": ref.method,
+        "rule": ref.rule,
+        "guess": iso(ref.guess),
         "evidence": [
             {"clue": e.clue, "text": e.text, "earliest": iso(e.earliest), "latest": iso(e.latest)}
             for e in ref.evidence
@@ -275,6 +284,9 @@ def run_pipeline(
     Summaries are cached in ``<out_dir>/summary_cache.json``; with that file present a rerun
     never loads the model and gives the same bytes.
     """
+    from .extras import require_pipeline
+
+    require_pipeline(summaries=summaries and model is not None, figures=figures_dir is not None)
     out_dir = Path(out_dir)
     result = build_timeline(
         Path(seeds_dir),

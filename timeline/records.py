@@ -40,6 +40,7 @@ class Article:
     removed: tuple[tuple[int, int, str], ...] = ()  # (raw_start, raw_end, reason) of dropped boilerplate
     spans: tuple[Span, ...] = ()  # captions and link titles inside body
     note: str | None = None  # free-text note from metadata
+    url: str | None = None  # where the article was published, when the input says (metadata, JSONL, HTML)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of ``body`` to the matching span of ``raw``."""
@@ -80,8 +81,12 @@ class ReferenceDate:
     earliest: date | None
     latest: date | None
     confidence: float  # 0..1; 1.0 for a metadata date
-    method: str  # "metadata" or "inferred" (or "none")
+    method: str  # "metadata", "date-line", "dateline", "url", "filename", "inferred" or "none"
     evidence: tuple[Evidence, ...] = ()
+    #: The most likely day inside [earliest, latest] when the evidence gives only a window (weekday
+    #: clues); for display and benchmarks only: relative expressions are never resolved against it.
+    guess: date | None = None
+    rule: str = ""  # name of the rule that decided (e.g. "date-line", "url-date:ymd-path", "text-window")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Load a folder of scraped news articles and clean them without losing a word of the article.
+"""Clean one scraped article without losing a word of it (``clean_text``).
 
 Why this stage is careful: every later stage (dates, events, summaries) quotes the article back to
 the user with offsets into the raw file. So cleaning never rewrites text; it only
@@ -7,7 +7,8 @@ the user with offsets into the raw file. So cleaning never rewrites text; it onl
   recording each drop in ``Article.removed`` as ``(raw_start, raw_end, rule_name)``;
 * takes the headline line out of the running text (recorded in ``removed`` with reason
   ``"headline"``, its text kept in ``Article.headline``), because a headline is a verbless,
-  present-tense fragment that would otherwise be read as the first sentence of the story;
+  present-tense fragment that would otherwise be read as the first sentence of the story; a date
+  line just above or below it ("January 09, 2008") likewise (reason ``"date-line"``);
 * marks photo captions and pasted related-story titles as :class:`~timeline.records.Span`, which stay
   in the body (later stages decide how to treat them).
 
@@ -15,28 +16,19 @@ the user with offsets into the raw file. So cleaning never rewrites text; it onl
 (kept paragraphs plus the original whitespace that followed them), so the mapping is exact.
 
 Rules live in ``resources/boilerplate.toml``; their names appear in ``removed`` and ``Span.rule``.
-
-Bad input never stops a batch: each problem becomes a :class:`~timeline.records.LoadError` naming
-the file (and metadata line) and what is wrong, and the remaining articles load.
 """
 from __future__ import annotations
 
 import bisect
-import csv
-import io
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Iterator
 
-from .records import Article, LoadError, Span
+from ..records import Span
 
-RESOURCES = Path(__file__).with_name("resources")
-METADATA_NAME = "metadata.csv"
-METADATA_COLUMNS = ("file", "published", "source", "headline", "note")
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 _TERMINAL = ".!?…"
 _CLOSERS = "\"'”’»)]"
@@ -58,49 +50,6 @@ class Cleaned:
     offsets: tuple[int, ...]
     removed: tuple[tuple[int, int, str], ...]
     spans: tuple[Span, ...]
-
-
-@dataclass(frozen=True)
-class Metadata:
-    """One row of ``metadata.csv``. Empty cells are None; unknown columns are kept in ``extra``."""
-
-    file: str  # as written in the CSV
-    line: int  # line of the CSV file the row ends on (header = line 1)
-    published: date | None
-    source: str | None
-    headline: str | None
-    note: str | None
-    extra: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """The loaded articles (sorted by id) and the problems met while loading."""
-
-    articles: tuple[Article, ...]
-    errors: tuple[LoadError, ...] = ()
-
-    def __iter__(self) -> Iterator[Article]:
-        return iter(self.articles)
-
-    def __len__(self) -> int:
-        return len(self.articles)
-
-    def __getitem__(self, key: str | int) -> Article:
-        """``corpus["000_ebd1..."]`` by id, or ``corpus[0]`` by position."""
-        if isinstance(key, int):
-            return self.articles[key]
-        for article in self.articles:
-            if article.id == key:
-                return article
-        raise KeyError(f"no article with id {key!r} (ids: {', '.join(self.ids) or 'none'})")
-
-    def __contains__(self, key: object) -> bool:
-        return any(article.id == key for article in self.articles)
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(article.id for article in self.articles)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -233,6 +182,15 @@ def _is_headline(line: str, given: str | None, has_more: bool) -> bool:
     return 1 <= len(words) <= 25 and len(line) <= 200 and line.rstrip(_CLOSERS)[-1:] not in _TERMINAL
 
 
+def _is_date_line(line: str) -> bool:
+    """A line that is only a date (the rule is :func:`timeline.refdate.sources.date_line_day`)."""
+    if len(line) > 100 or not any(ch.isdigit() for ch in line):
+        return False
+    from ..refdate.sources import date_line_day
+
+    return date_line_day(line) is not None
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
@@ -327,6 +285,13 @@ def clean_text(raw: str, headline: str | None = None) -> Cleaned:
         else:
             removed.append((start, end, rule))
 
+    # A date line above or below the headline ("January 09, 2008") is not running text either: it is
+    # taken out (reason "date-line"; the reference-date rule of the same name reads it from the raw text).
+    for index in range(min(2, len(kept) - 1)):
+        if _is_date_line(raw[kept[index][0]:kept[index][1]]):
+            start, end = kept.pop(index)
+            removed.append((start, end, "date-line"))
+            break
     text_headline = None
     if kept and _is_headline(raw[kept[0][0]:kept[0][1]], headline, has_more=len(kept) > 1):
         start, end = kept.pop(0)
@@ -384,183 +349,3 @@ def clean_text(raw: str, headline: str | None = None) -> Cleaned:
         removed=tuple(sorted(removed)),
         spans=tuple(sorted(spans, key=lambda s: (s.start, s.end))),
     )
-
-
-# --------------------------------------------------------------------------------------------------
-# Metadata
-# --------------------------------------------------------------------------------------------------
-def parse_published(text: str) -> date:
-    """A metadata date: ISO ``YYYY-MM-DD`` (a trailing ISO time is allowed and ignored).
-
-    Raises ValueError with a message saying what is wrong; relative words like "yesterday" are
-    refused because metadata has no reference date of its own.
-    """
-    value = text.strip()
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?", value)
-    if not m:
-        raise ValueError(f"published {text!r} is not a date in YYYY-MM-DD form")
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError as exc:
-        raise ValueError(f"published {text!r} is not a valid calendar date ({exc})") from None
-
-
-def _file_key(name: str) -> str:
-    return name[:-4] if name.lower().endswith(".txt") else name
-
-
-def read_metadata(path: str | Path) -> tuple[dict[str, Metadata], tuple[LoadError, ...]]:
-    """Read ``metadata.csv``: rows keyed by article id (file stem) and the problems found.
-
-    Columns file, published, source, headline, note (only ``file`` is required; extra columns are
-    kept). A row with the wrong number of cells or no file name is skipped with an error; a row
-    whose date is invalid is kept with ``published=None`` plus an error, so nothing else is lost.
-    """
-    path = Path(path)
-    where = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return {}, (LoadError(where, f"cannot read metadata: {exc.strerror or exc}"),)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return {}, (LoadError(where, f"metadata is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
-                                     f"{exc.start}); no metadata used"),)
-    errors: list[LoadError] = []
-    rows: dict[str, Metadata] = {}
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return {}, (LoadError(where, "metadata file is empty (no header row); no metadata used"),)
-    except csv.Error as exc:
-        return {}, (LoadError(where, f"line 1: unreadable header ({exc}); no metadata used"),)
-    columns = [c.strip().lower() for c in header]
-    if "file" not in columns:
-        return {}, (LoadError(where, f"line 1: header has no 'file' column (found {', '.join(columns)}); "
-                                     "no metadata used"),)
-    index = {name: columns.index(name) for name in set(columns)}
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(LoadError(where, f"line {reader.line_num}: unreadable row ({exc}); row skipped"))
-            continue
-        line = reader.line_num
-        if not cells or all(not c.strip() for c in cells):
-            continue
-        if len(cells) != len(columns):
-            errors.append(LoadError(where, f"line {line}: expected {len(columns)} columns "
-                                           f"({', '.join(columns)}), got {len(cells)}; row skipped"))
-            continue
-
-        def cell(name: str) -> str | None:
-            value = cells[index[name]].strip() if name in index else ""
-            return value or None
-
-        name = cell("file")
-        if name is None:
-            errors.append(LoadError(where, f"line {line}: no file name; row skipped"))
-            continue
-        if "/" in name or "\\" in name:
-            errors.append(LoadError(where, f"line {line}: file {name!r} must be a plain file name in the "
-                                           "corpus folder; row skipped"))
-            continue
-        key = _file_key(name)
-        if key in rows:
-            errors.append(LoadError(where, f"line {line}: second row for {name!r} (first at line "
-                                           f"{rows[key].line}); row skipped"))
-            continue
-        published = None
-        raw_date = cell("published")
-        if raw_date is not None:
-            try:
-                published = parse_published(raw_date)
-            except ValueError as exc:
-                errors.append(LoadError(where, f"line {line}: {name}: {exc}; article kept without a date"))
-        extra = tuple((c, cells[i]) for i, c in enumerate(columns) if c not in METADATA_COLUMNS)
-        rows[key] = Metadata(name, line, published, cell("source"), cell("headline"), cell("note"), extra)
-    return rows, tuple(errors)
-
-
-# --------------------------------------------------------------------------------------------------
-# Loading
-# --------------------------------------------------------------------------------------------------
-def _read_article(path: Path) -> tuple[str | None, str | None]:
-    """(text, None) or (None, problem)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
-    if not data:
-        return None, "empty file (0 bytes)"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, "UTF-16 text (byte-order mark found); save it as UTF-8"
-    if b"\x00" in data:
-        first_nul = data.index(b"\x00")
-        return None, f"binary file (contains NUL bytes, first at offset {first_nul}), not a text article"
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, (f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                      "re-save the file as UTF-8")
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        return None, "empty file (whitespace only)"
-    return text, None
-
-
-def load_corpus(path: str | Path) -> Corpus:
-    """Load every ``.txt`` article in a folder, with ``metadata.csv`` when present.
-
-    Other files are ignored. Problems become ``Corpus.errors``; only a missing folder raises.
-    Deterministic: articles sorted by id, errors in metadata-line then file-name order.
-    """
-    folder = Path(path)
-    if not folder.exists():
-        raise FileNotFoundError(f"corpus folder not found: {folder}")
-    if not folder.is_dir():
-        raise NotADirectoryError(f"corpus path is not a folder: {folder}")
-
-    errors: list[LoadError] = []
-    meta: dict[str, Metadata] = {}
-    meta_path = folder / METADATA_NAME
-    if meta_path.is_file():
-        meta, meta_errors = read_metadata(meta_path)
-        errors.extend(meta_errors)
-
-    files = sorted((p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file()), key=lambda p: p.name)
-    stems = {p.stem for p in files}
-    for key, row in sorted(meta.items(), key=lambda kv: kv[1].line):
-        if key not in stems:
-            errors.append(LoadError(str(meta_path), f"line {row.line}: names {row.file!r}, but there is no "
-                                                    f"{key}.txt in {folder}"))
-
-    articles = []
-    for file in files:
-        raw, problem = _read_article(file)
-        if problem is not None:
-            errors.append(LoadError(str(file), problem))
-            continue
-        row = meta.get(file.stem)
-        cleaned = clean_text(raw, headline=row.headline if row else None)
-        articles.append(
-            Article(
-                id=file.stem,
-                path=str(file),
-                headline=(row.headline if row and row.headline else cleaned.headline),
-                source=row.source if row else None,
-                published=row.published if row else None,
-                raw=raw,
-                body=cleaned.body,
-                offsets=cleaned.offsets,
-                removed=cleaned.removed,
-                spans=cleaned.spans,
-                note=row.note if row else None,
-            )
-        )
-    articles.sort(key=lambda a: a.id)
-    return Corpus(articles=tuple(articles), errors=tuple(errors))

@@ -1,8 +1,6 @@
-"""When was an article written? Metadata first; otherwise what the text itself supports.
+"""What the running text of an article says about when it was written: a window and a guess.
 
-Relative expressions ("on Tuesday", "last June") can only be resolved against the date the article
-was written. When metadata gives that date we use it. When it does not, we infer a *window* from
-clues in the text and a best guess inside it, and we say how sure we are:
+The clues, each a bound on the writing date:
 
 * a fully specified past date (or month/year) mentioned in the text is a lower bound: the article is
   written on or after it ("December 17, 2014" -> earliest 2014-12-17; "in 2015" -> 2015-01-01);
@@ -13,7 +11,8 @@ clues in the text and a best guess inside it, and we say how sure we are:
   on the weekday it reports or within the next days, so they pick the best day inside the window.
 
 Nothing here claims more than the text gives: with only a lower bound, ``latest`` stays None and the
-confidence stays low; with no bound at all the method is "none" and ``best`` is None.
+confidence stays low; ``best`` is set only when the bounds meet on one day (the weekday-scored
+likeliest day is ``guess``); with no bound at all the method is "none".
 
 Clue vocabularies and weights live in ``resources/refdate.toml``; each clue's name is recorded in
 ``ReferenceDate.evidence`` with the sentence it came from. Explicit dates come from the temporal
@@ -30,10 +29,10 @@ from functools import cache
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import timex3
-from .records import Article, Evidence, ReferenceDate, Timex
+from .. import timex3
+from ..records import Evidence, ReferenceDate, Timex
 
-RESOURCES = Path(__file__).with_name("resources")
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+(?=[\"“‘'(]?[A-Z0-9])|\n+")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -60,6 +59,7 @@ class _Clues:
     reporting_reach: int
     determiners: frozenset[str]
     passive_auxiliaries: frozenset[str]
+    product_nouns: frozenset[str]
     weekday: re.Pattern
     weekday_names: tuple[str, ...]
     news_weights: tuple[float, ...]
@@ -106,6 +106,7 @@ def _clues() -> _Clues:
         reporting_reach=int(ctx["reporting_reach"]),
         determiners=frozenset(ctx["determiners"]),
         passive_auxiliaries=frozenset(ctx["passive_auxiliaries"]),
+        product_nouns=frozenset(ctx["product_nouns"]),
         future=tuple(_marker(m) for m in ctx["future_markers"]),
         uncertain=tuple(_marker(m) for m in ctx["uncertain_markers"]),
         no_bound_before=tuple(re.compile(r"(?i)(?<![\w])" + re.escape(m) + r"\s+(the\s+)?$")
@@ -296,6 +297,8 @@ class _Finder:
             return "no-bound"
         # after the date, only up to a comma: "invited in July 1997, will join" is not future
         after = list(_TOKEN.finditer(self.text[end:e].split(",")[0]))[: c.after_words]
+        if after and after[0].group().lower() in c.product_nouns and re.fullmatch(r"\d{4}", self.text[start:end]):
+            return "no-bound"  # "the 2011 version of iLife": a product's year
         if any(p.fullmatch(w.group()) for w in after[: c.future_after_words] for p in c.uncertain):
             return "uncertain"  # "trimmed his 1990 earnings projection": the year names a forecast
         nearest = self._scan_before(start, c.future)
@@ -504,47 +507,39 @@ def _combine(bounds: list[tuple[int, Evidence]]) -> tuple[date | None, date | No
 
 def _find_captions(text: str) -> tuple[tuple[int, int], ...]:
     """Caption spans of a plain text, in its own offsets (via the corpus cleaner's offset map)."""
-    from .corpus import clean_text
+    from ..corpus import clean_text
 
     cleaned = clean_text(text)
     return tuple((cleaned.offsets[s.start], cleaned.offsets[s.end - 1] + 1)
                  for s in cleaned.spans if s.kind == "caption" and s.end > s.start)
 
 
-def infer_reference_date(
-    text: str,
-    *,
-    captions: Sequence[tuple[int, int]] | None = None,
-    tagger: Callable[[str], Sequence[Timex]] | None = None,
-) -> ReferenceDate:
-    """What the text alone says about when it was written: window, best guess, confidence, evidence.
+def _body_reference(text: str, captions: Sequence[tuple[int, int]], tagger: Callable[[str], Sequence[Timex]]
+                    ) -> tuple[ReferenceDate, list[_Weekday]]:
+    """What the running text supports: the window from its clues, and a guess inside it.
 
-    ``captions``: (start, end) spans of photo captions in ``text``; found with the corpus caption
-    rules when not given. A caption's weekdays are not news of the writing day (captions are often
-    from another day), but its explicit dates are past by nature, so they still bound it from below.
-    ``tagger``: the temporal tagger (defaults to ``timeline.tag`` with no reference date).
+    ``best`` is set only when the window is a single day; otherwise it stays None and the most
+    likely day (weekday clues) goes to ``guess``: a bound is never passed off as the writing day.
     """
-    if tagger is None:
-        from .timexes import tag
-
-        def tagger(t: str) -> Sequence[Timex]:
-            return tag(t, dct=None)
-
-    clues = _clues()
-    if captions is None:
-        captions = _find_captions(text)
     finder = _Finder(text, tagger(text), captions)
     bounds = finder.explicit() + finder.relative_anchored() + finder.elapsed()
     weekdays = finder.weekdays()
     earliest, latest, bounds = _combine(bounds)
     ordered = sorted(bounds + [(w.at, w.evidence) for w in weekdays], key=lambda pair: (pair[0], pair[1].clue))
     evidence = tuple(ev for _, ev in ordered)
-    bounds_only = [ev for _, ev in bounds]
-
     if earliest is None and latest is None:
-        return ReferenceDate(None, None, None, 0.0, "none", evidence)
+        return ReferenceDate(None, None, None, 0.0, "none", evidence, rule="none"), weekdays
+    day_level_low = any(e.earliest == earliest and e.clue == "explicit-date" for _, e in bounds)
+    guess, confidence = _window_guess(earliest, latest, weekdays, day_level_low)
+    best = guess if earliest is not None and earliest == latest else None
+    return ReferenceDate(best, earliest, latest, confidence, "inferred", evidence, guess=guess,
+                         rule="text-day" if best else "text-window"), weekdays
 
-    day_level_low = any(e.earliest == earliest and e.clue == "explicit-date" for e in bounds_only)
+
+def _window_guess(earliest: date | None, latest: date | None, weekdays: Sequence[_Weekday],
+                  day_level_low: bool = False) -> tuple[date, float]:
+    """The most likely day of a window (at least one bound set) and the confidence of that guess."""
+    clues = _clues()
     if earliest is not None:
         window_end = earliest + timedelta(days=6)
         if latest is not None:
@@ -575,16 +570,4 @@ def infer_reference_date(
         confidence += c["weekday_bonus"] if weekday_agrees else 0.0
         confidence += c["day_bound_bonus"] if day_level_low else 0.0
         confidence = min(confidence, c["max_one_sided"])
-    return ReferenceDate(best, earliest, latest, round(confidence, 3), "inferred", evidence)
-
-
-def reference_date_for(article: Article) -> ReferenceDate:
-    """The date to resolve an article's relative expressions against: metadata first, else inferred.
-
-    ``method`` says which: "metadata" (confidence 1.0), "inferred", or "none" (best is None).
-    """
-    if article.published is not None:
-        d = article.published
-        return ReferenceDate(d, d, d, 1.0, "metadata", ())
-    captions = tuple((s.start, s.end) for s in article.spans if s.kind == "caption")
-    return infer_reference_date(article.body, captions=captions)
+    return best, round(confidence, 3)
