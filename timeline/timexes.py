@@ -1549,6 +1549,66 @@ class _Candidate:
     match: re.Match
 
 
+#: How far (in characters) a rule's match, with the context its lookarounds read, may reach from the
+#: trigger word it needs. Rules are run only on the stretches of text within this reach of one of
+#: their trigger words, so a long article costs each rule the few windows around its words instead
+#: of a scan of the whole text (2 MB of news: 26 s -> see benchmarks/bench_hostile.py). The longest
+#: TempEval-3 expression is 39 characters; a stretch longer than this reach is not one expression.
+TRIGGER_REACH = 150
+
+_WORD = re.compile(r"[a-z]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def _trigger_positions(text: str) -> dict[str, list[int]] | None:
+    """Start offsets of each lower-case word (and of digit runs, as ``#digit``) in ``text``.
+
+    None when lower-casing changes the text's length (offsets would not line up): scan everything.
+    """
+    lower = text.lower()
+    if len(lower) != len(text):
+        return None
+    where: dict[str, list[int]] = {}
+    for m in _WORD.finditer(lower):
+        where.setdefault(m.group(), []).append(m.start())
+    digits = [m.start() for m in _DIGITS.finditer(text)]
+    if digits:
+        where["#digit"] = digits
+    return where
+
+
+def _rule_windows(where: dict[str, list[int]], triggers: frozenset[str], size: int) -> list[tuple[int, int]]:
+    """Merged ``[start, end)`` stretches within TRIGGER_REACH of an occurrence of one of ``triggers``."""
+    lists = [where[w] for w in triggers if w in where]
+    positions = sorted(p for found in lists for p in found) if len(lists) > 1 else (lists[0] if lists else [])
+    windows: list[tuple[int, int]] = []
+    for p in positions:
+        start, end = max(0, p - TRIGGER_REACH), min(size, p + TRIGGER_REACH)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _matches(rule: _Rule, text: str, where: dict[str, list[int]] | None):
+    """``rule.regex.finditer`` over the whole text, or over the windows around its trigger words.
+
+    Both give the same matches: each match holds one of the rule's trigger words, lies within
+    TRIGGER_REACH of it, and windows are merged when they touch, so no match is cut or started
+    inside another (checked against the whole-text scan in tests/test_timex_properties.py).
+    """
+    if where is None or rule.triggers is None:
+        yield from rule.regex.finditer(text)
+        return
+    windows = _rule_windows(where, rule.triggers, len(text))
+    if sum(end - start for start, end in windows) > len(text) // 2:
+        yield from rule.regex.finditer(text)  # most of the text anyway: one scan is cheaper
+        return
+    for start, end in windows:
+        yield from rule.regex.finditer(text, start, end)
+
+
 def _candidates(text: str, use_triggers: bool = True) -> list[_Candidate]:
     res = _res()
     blocked_at = bytearray(len(text) + 1)  # 1 where no expression may start
@@ -1556,13 +1616,14 @@ def _candidates(text: str, use_triggers: bool = True) -> list[_Candidate]:
         for m in regex.finditer(text):
             blocked_at[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     found = []
-    tokens = set(re.findall(r"[a-z]+", text.lower()))
+    where = _trigger_positions(text) if use_triggers else None
+    tokens = set(where) if where is not None else set(re.findall(r"[a-z]+", text.lower()))
     if re.search(r"\d", text):
         tokens.add("#digit")
     for rule in res.rules:
         if use_triggers and rule.triggers is not None and tokens.isdisjoint(rule.triggers):
             continue  # none of the words this rule needs occurs: it cannot match
-        for m in rule.regex.finditer(text):
+        for m in _matches(rule, text, where):
             try:
                 start, end = m.span("t")
             except IndexError:
