@@ -57,9 +57,13 @@ def save_figure(fig: Figure, path_stem: str | Path) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     png = stem.parent / f"{stem.name}.png"
     svg = stem.parent / f"{stem.name}.svg"
+    from .publish import atomic_write_bytes
+
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
-        fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
-        fig.savefig(svg, format="svg", metadata={"Date": None})
+        for path, fmt, metadata in ((png, "png", {"Software": None}), (svg, "svg", {"Date": None})):
+            buffer = io.BytesIO()  # rendered whole, then written atomically: never a truncated file
+            fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
+            atomic_write_bytes(path, buffer.getvalue())
     return [png, svg]
 
 

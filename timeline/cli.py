@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Sequence
 
 EXIT_USAGE = 2
+#: Another run is writing the same output folder (try again when it has finished).
+EXIT_BUSY = 3
 
 DESCRIPTION = """\
 Turn a folder of raw news articles into a dated, ordered, summarized timeline with charts.
@@ -96,16 +98,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
     names = sorted(name for name in model_specs() if name != "embeddings")
     if args.model not in names and not Path(args.model).exists():
         raise UsageError(f"--model: not one of {', '.join(names)} nor an existing path: {args.model}")
-    from .pipeline import run_pipeline
+    from .pipeline import check_output_folders, run_pipeline
+    from .publish import OutputBusy, OutputError
 
-    run_pipeline(
-        seeds,
-        Path(args.out),
-        None if args.no_figures else Path(args.figures),
-        model=args.model,
-        summaries=not args.no_summaries,
-        progress=not args.quiet,
-    )
+    figures = None if args.no_figures else Path(args.figures)
+    try:
+        check_output_folders(seeds, Path(args.out), figures)  # before any work: a bad --out is a usage error
+        run_pipeline(
+            seeds,
+            Path(args.out),
+            figures,
+            model=args.model,
+            summaries=not args.no_summaries,
+            progress=not args.quiet,
+        )
+    except OutputBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
     return 0
 
 
@@ -129,6 +140,12 @@ def _tag_line(t) -> str:
 
 def _cmd_tag(args: argparse.Namespace) -> int:
     path = Path(args.file)
+    if args.date is not None:
+        from .timexes import DCT_YEARS
+
+        if not DCT_YEARS[0] <= args.date.year <= DCT_YEARS[1]:
+            raise UsageError(f"--date {args.date.isoformat()}: year {args.date.year} is outside the years the tagger "
+                             f"can reason about ({DCT_YEARS[0]}-{DCT_YEARS[1]}); give the article's publication date")
     text = _read_text_file(path)
     import timeline
 

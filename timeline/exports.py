@@ -34,12 +34,11 @@ def _iso(day: date | None) -> str | None:
 
 
 def _write_text(path: str | Path, text: str) -> Path:
-    """Write UTF-8 text with ``\\n`` line endings, creating parent folders."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    return path
+    """Write UTF-8 text with ``\\n`` line endings, creating parent folders; atomically (a temporary
+    file in the same folder, then a rename), so no reader ever sees half a file."""
+    from .publish import atomic_write_text
+
+    return atomic_write_text(path, text)
 
 
 def dumps_json(obj) -> str:
