@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         proc = subprocess.Popen(command(new_corpus, out, figures, args.summaries), env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
-        writing = any(p.is_dir() and any(p.iterdir()) for p in work.glob(".*.new-*"))
+        writing = any(p.is_dir() and any(p.iterdir()) for p in work.glob(f".*.new-{proc.pid}-*"))
         finished = proc.poll() is not None
         if not finished:
             os.kill(proc.pid, signal.SIGKILL)

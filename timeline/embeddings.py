@@ -12,7 +12,9 @@ articles does not load the model at all: loading it is most of a cached run's ti
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from functools import cache
@@ -93,22 +95,55 @@ def cache_file(texts: Sequence[str], cache_dir: Path | None = None) -> Path:
     return models.cache_root(cache_dir) / "embeddings" / f"{digest.hexdigest()[:32]}.npy"
 
 
+def _expected_dimension() -> int | None:
+    """Width of the model's vectors from its config.json (None if the model is not installed)."""
+    try:
+        return int(json.loads((model_dir() / "config.json").read_text(encoding="utf-8"))["hidden_size"])
+    except Exception:  # noqa: BLE001 - no model, no check of the width; the other checks still apply
+        return None
+
+
+def _read_cached(path: Path, rows: int) -> tuple[np.ndarray | None, str]:
+    """The cached vectors if they can be trusted, else (None, what is wrong with them).
+
+    Trusted: a float32 array of ``rows`` rows of the model's width, every value finite and every row
+    of unit length (what ``Embedder`` writes); a truncated, empty or hand-edited file is not.
+    """
+    if not path.is_file():
+        return None, "is not a file"
+    try:
+        cached = np.load(path, allow_pickle=False)
+    except Exception as err:  # noqa: BLE001 - EOFError (0 bytes), ValueError, OSError, ...: unusable
+        return None, f"cannot be read ({type(err).__name__}: {err})"
+    if not isinstance(cached, np.ndarray) or cached.dtype != np.float32 or cached.ndim != 2:
+        return None, "is not a 2-D float32 array"
+    width = _expected_dimension()
+    if cached.shape[0] != rows or (width is not None and cached.shape[1] != width) or cached.shape[1] == 0:
+        return None, f"has shape {cached.shape}, expected ({rows}, {width or 'model width'})"
+    if not np.isfinite(cached).all():
+        return None, "holds NaN or infinite values"
+    norms = np.linalg.norm(cached, axis=1)
+    if rows and not np.allclose(norms, 1.0, atol=1e-3):
+        return None, "holds rows that are not unit vectors (zeros?)"
+    return cached, ""
+
+
 def embed(texts: Sequence[str], *, cache_dir: Path | None = None) -> np.ndarray:
     """(len(texts), 384) float32, rows L2-normalised, so a dot product is the cosine similarity.
 
     Vectors come from the on-disk cache when these exact texts were embedded before (the same bytes
     the model gave then); otherwise the model is loaded, and the result is cached. An unreadable
-    cache file is recomputed; a cache folder that cannot be written is skipped.
+    cache file (truncated, wrong shape, NaN or zero rows) is recomputed with a warning; a cache folder
+    that cannot be written is skipped.
     """
     texts = [str(t) for t in texts]
     path = cache_file(texts, cache_dir)
-    if path.is_file():
-        try:
-            cached = np.load(path, allow_pickle=False)
-        except (OSError, ValueError):
-            cached = None
-        if cached is not None and cached.dtype == np.float32 and cached.ndim == 2 and cached.shape[0] == len(texts):
+    if path.exists():
+        cached, problem = _read_cached(path, len(texts))
+        if cached is not None:
             return cached
+        print(f"warning: embedding cache {path} {problem}; the vectors are computed again", file=sys.stderr,
+              flush=True)
     vectors = load_embedder()(texts)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

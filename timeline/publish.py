@@ -4,7 +4,7 @@ Three layers, each for one failure a run can meet:
 
 - ``atomic_write_text`` / ``atomic_write_bytes``: a file is written to a temporary name in its own
   folder and renamed into place, so a reader (or a run killed half way) never sees a truncated file.
-- ``Staged``: a run writes its whole set into a fresh hidden sibling folder (``.<name>.new-<pid>``);
+- ``Staged``: a run writes its whole set into a fresh hidden sibling folder (``.<name>.new-<pid>-*``);
   only when every file is written is that folder swapped with the live one (one ``renameat2``
   ``RENAME_EXCHANGE`` on Linux, two renames elsewhere). A killed run leaves the previous complete set;
   a finished run leaves no stale file of an earlier corpus (old ``timeml/*.tml``, an old
@@ -206,7 +206,7 @@ class Staged:
         prefix = _stage_prefix(self.target)
         for stale in self.target.parent.glob(prefix + "*"):
             shutil.rmtree(stale, ignore_errors=True)
-        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=self.target.parent))
+        self.path = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=self.target.parent))
         os.chmod(self.path, 0o755)
 
     def carry(self, names: Iterable[str]) -> None:
