@@ -13,6 +13,7 @@ squash fifteen years into the plot.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -57,14 +58,29 @@ def save_figure(fig: Figure, path_stem: str | Path) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     png = stem.parent / f"{stem.name}.png"
     svg = stem.parent / f"{stem.name}.svg"
+    from .exports import clean_text
     from .publish import atomic_write_bytes
 
+    for artist in fig.findobj(matplotlib.text.Text):  # a control character makes the SVG invalid XML
+        if _has_control(artist.get_text()):
+            artist.set_text(clean_text(artist.get_text()))
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
         for path, fmt, metadata in ((png, "png", {"Software": None}), (svg, "svg", {"Date": None})):
             buffer = io.BytesIO()  # rendered whole, then written atomically: never a truncated file
             fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
-            atomic_write_bytes(path, buffer.getvalue())
+            data = buffer.getvalue()
+            if fmt == "svg":  # tick labels are re-made from their formatters at each save
+                data = _XML_INVALID_BYTES.sub(b"", data)
+            atomic_write_bytes(path, data)
     return [png, svg]
+
+
+# bytes XML 1.0 cannot carry (matplotlib copies label text into SVG comments and ids as it is)
+_XML_INVALID_BYTES = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(c) < 32 and c not in "\t\n" or 0x7f <= ord(c) <= 0x9f for c in text)
 
 
 def figure_png(fig: Figure) -> bytes:
@@ -82,7 +98,9 @@ def _ordinal(day: date) -> float:
 
 
 def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    from .exports import clean_text
+
+    text = " ".join(clean_text(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:") + "…"
 
 

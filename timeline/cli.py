@@ -113,7 +113,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
     except OutputBusy as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from .exports import loggable
+
+        print(f"error: {loggable(exc)}", file=sys.stderr)
         return EXIT_BUSY
     except OutputError as exc:
         raise UsageError(str(exc)) from None
@@ -134,8 +136,10 @@ def _read_text_file(path: Path) -> str:
 
 
 def _tag_line(t) -> str:
+    from .exports import loggable
+
     fields = [t.start, t.end, t.text, t.type, t.value, t.mod or "", t.rule]
-    return "\t".join(str(f).replace("\t", " ").replace("\n", " ") for f in fields)
+    return "\t".join(loggable(str(f).replace("\t", " ").replace("\n", " ")) for f in fields)
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:
@@ -184,7 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from .exports import loggable
+
+        print(f"error: {loggable(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. piped into head
         return 0

@@ -48,7 +48,9 @@ class TimelineResult:
 
 def _log(progress: bool, message: str) -> None:
     if progress:
-        print(message, file=sys.stderr, flush=True)
+        from .exports import loggable  # a file name or a line quoted from an article may hold ESC, BEL...
+
+        print(loggable(message), file=sys.stderr, flush=True)
 
 
 def month_groups(entries: Sequence[TimelineEntry]) -> dict[str, list[TimelineEntry]]:

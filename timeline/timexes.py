@@ -1381,8 +1381,8 @@ def resolve_duration(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | Non
     anchor = (_group(m, "anchor") or "").lower().replace("the ", "").strip()
     first = last = None
     note = "amount" if amount is not None else "unspecified"
-    if anchor and amount is not None and ctx.dct is not None and float(amount).is_integer() \
-            and unit in ("D", "W", "M", "Y", "Q", "DE", "CE"):
+    if anchor and amount is not None and ctx.dct is not None and float(amount).is_integer() and amount > 0 \
+            and unit in ("D", "W", "M", "Y", "Q", "DE", "CE"):  # "the next 0 days" covers no day at all
         n = int(amount)
         if anchor in ("past", "last", "previous", "preceding"):
             first, last = timex3.shift(ctx.dct, -n, unit), ctx.dct - timedelta(days=1)
@@ -1721,7 +1721,8 @@ def _resolve(c: _Candidate, ctx: _Context) -> _Resolved | None:
 
 
 def _finish(c: _Candidate, r: _Resolved, ctx: _Context) -> Timex:
-    mod, first, last = r.mod, r.first_day, r.last_day
+    mod = r.mod
+    first, last = timex3.checked_interval(r.first_day, r.last_day)
     if first is None and r.type in ("DATE", "TIME") and r.value[:1].isdigit():
         span = timex3.interval(r.value)
         if span:
@@ -1734,5 +1735,6 @@ def _finish(c: _Candidate, r: _Resolved, ctx: _Context) -> Timex:
         r = _Resolved(r.type, r.value, note, r.mod, r.first_day, r.last_day)
     gran = timex3.granularity(r.value) if r.type in ("DATE", "TIME") else None
     rule = f"{c.rule.name}:{r.note}" if r.note else c.rule.name
+    first, last = timex3.checked_interval(first, last)
     return Timex(start=c.start, end=c.end, text=ctx.text[c.start:c.end], type=r.type, value=r.value, mod=mod,
                  rule=rule, first_day=first, last_day=last, granularity=gran)
