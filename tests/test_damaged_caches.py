@@ -117,7 +117,6 @@ class FakeEmbedder:
 def fake(monkeypatch):
     model = FakeEmbedder()
     monkeypatch.setattr(embeddings, "load_embedder", lambda: model)
-    monkeypatch.setattr(embeddings, "_expected_dimension", lambda: 384, raising=False)
     return model
 
 
@@ -125,7 +124,8 @@ TEXTS = ["Forces seized Lithi.", "The parliament failed to vote."]
 BAD_ARRAYS = {
     "NaN values": np.full((2, 384), np.nan, dtype=np.float32),
     "zero rows": np.zeros((2, 384), dtype=np.float32),
-    "wrong width": np.ones((2, 10), dtype=np.float32) / np.sqrt(10),
+    "no columns": np.zeros((2, 0), dtype=np.float32),
+    "one dimension": np.ones(384, dtype=np.float32),
     "wrong row count": np.ones((3, 384), dtype=np.float32) / np.sqrt(384),
     "float64": np.ones((2, 384)) / np.sqrt(384),
 }

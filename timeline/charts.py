@@ -198,6 +198,44 @@ def campaign_window(entries: Iterable[TimelineEntry]) -> tuple[date, date] | Non
     return _quarter_start(min(e.start for e in inside)), _quarter_end(max(e.end for e in inside))
 
 
+#: A date separated from the rest of the corpus's dates by a gap longer than this is a far outlier
+#: ("until the 99th century", a metadata date of 2999): it is named in a note, never drawn, so it
+#: cannot stretch an axis over millennia (or make a chart of 100,000 monthly bars).
+OUTLIER_GAP_DAYS = 20 * 366
+
+
+def dated_mass(days: Sequence[date]) -> tuple[date, date]:
+    """First and last day of the corpus's dated mass: from the median day outwards, as far as no
+    gap longer than ``OUTLIER_GAP_DAYS`` separates one date from the next."""
+    ordered = sorted(days)
+    middle = len(ordered) // 2
+    lo = hi = ordered[middle]
+    for day in ordered[middle:]:
+        if (day - hi).days > OUTLIER_GAP_DAYS:
+            break
+        hi = day
+    for day in reversed(ordered[:middle]):
+        if (lo - day).days > OUTLIER_GAP_DAYS:
+            break
+        lo = day
+    return lo, hi
+
+
+def _outlier_note(fig: Figure, x: float, y: float, outside: Sequence[date], lo: date, hi: date) -> None:
+    """One line naming the far outliers left off the chart."""
+    if not outside:
+        return
+    before = sorted(d for d in outside if d < lo)
+    after = sorted(d for d in outside if d > hi)
+    parts = []
+    if before:
+        parts.append(f"{len(before)} before {lo.year} (from {before[0].isoformat()})")
+    if after:
+        parts.append(f"{len(after)} after {hi.year} (up to {after[-1].isoformat()})")
+    fig.text(x, y, "Far outlying dates not drawn: " + "; ".join(parts), fontsize=8, color="#8c564b",
+             va="center", ha="right")
+
+
 def _default_window(days: Sequence[date]) -> tuple[date, date]:
     """Without a campaign to follow: the three calendar years ending with the latest day."""
     latest = max(days)
@@ -696,8 +734,11 @@ def article_dates(articles: Sequence[Article], refdates: Mapping[str, ReferenceD
         fig = Figure(figsize=(10, 2))
         fig.text(0.5, 0.5, "no dated articles", ha="center", va="center")
         return fig
-    window = window or _default_window(days)
-    first, last = window[0], max(window[1], max(days))
+    mass_lo, mass_hi = dated_mass(days)
+    outside = sorted(d for d in days if not mass_lo <= d <= mass_hi)
+    dated = {k: [t for t in ts if mass_lo <= t.last_day and t.first_day <= mass_hi] for k, ts in dated.items()}
+    window = window or _default_window([d for d in days if mass_lo <= d <= mass_hi])
+    first, last = window[0], max(window[1], mass_hi)
     early_years = tuple(sorted({t.first_day.year for ts in dated.values() for t in ts if t.first_day < first}))
     slots = _YearSlots(early_years)
 
@@ -798,6 +839,7 @@ def article_dates(articles: Sequence[Article], refdates: Mapping[str, ReferenceD
     ]
     fig.legend(handles=handles, loc="upper left", ncol=4, fontsize=8.5, frameon=False,
                bbox_to_anchor=(left / fig_w, 1 - (top + plot_h + bottom_axis) / fig_h))
+    _outlier_note(fig, 1 - right / fig_w, 1 - 0.55 / fig_h, outside, mass_lo, mass_hi)
     return fig
 
 
@@ -861,13 +903,18 @@ def mention_density(timexes_by_article: Mapping[str, Sequence[Timex]], *, spread
         fig = Figure(figsize=(10, 2))
         fig.text(0.5, 0.5, "no resolved DATE mentions", ha="center", va="center")
         return fig
+    lo, hi = dated_mass([t.last_day for t in mentions])
+    outside = [t.last_day for t in mentions if not lo <= t.last_day <= hi]
+    mentions = [t for t in mentions if lo <= t.last_day <= hi]
     window = window or _default_window([t.last_day for t in mentions])
-    first, last = window[0], max(window[1], max(t.last_day for t in mentions))
+    first, last = window[0], max(window[1], hi)
     monthly: dict[str, dict[tuple[int, int], float]] = {name: defaultdict(float) for name, _g, _c in _DENSITY_CLASSES}
     yearly: dict[str, dict[int, float]] = {name: defaultdict(float) for name, _g, _c in _DENSITY_CLASSES}
     for t in mentions:
         cls = _density_class(t)
         for (y, m), w in month_weights(t, spread=spread).items():
+            if (y, m) > (last.year, last.month) or y < lo.year:
+                continue  # the part of a long stretch ("the 21st century") beyond the dated mass
             if date(y, m, 1) < date(first.year, first.month, 1):
                 yearly[cls][y] += w
             else:
@@ -944,6 +991,7 @@ def mention_density(timexes_by_article: Mapping[str, Sequence[Timex]], *, spread
     fig.text(left / fig_w, 1 - 0.55 / fig_h,
              f"{len(mentions)} resolved DATE mentions in {len(timexes_by_article)} articles; {counting}",
              fontsize=9, color="#444444", va="center")
+    _outlier_note(fig, 1 - right / fig_w, 1 - 0.55 / fig_h, outside, lo, hi)
     return fig
 
 
