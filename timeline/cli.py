@@ -1,7 +1,8 @@
 """Command line: ``python -m timeline run SEEDS_DIR ...`` and ``python -m timeline tag FILE ...``.
 
-Errors the user can fix (a missing file, a bad date) end with a one-line message and exit code 2,
-never a traceback. Heavy stages are imported inside the commands so ``--help`` stays instant.
+Errors the user can fix (a missing file, a bad date, an --out that cannot take the outputs) end with
+a one-line message and exit code 2, never a traceback; another run writing the same output folder
+gives exit code 3. Heavy stages are imported inside the commands so ``--help`` stays instant.
 """
 from __future__ import annotations
 
