@@ -234,3 +234,16 @@ def test_atomic_write_text_keeps_bytes(tmp_path):
 
     path = atomic_write_text(tmp_path / "x" / "a.txt", "a\r\nb\n")
     assert path.read_bytes() == b"a\r\nb\n"
+
+
+def test_a_symlinked_out_folder_keeps_its_link_and_gets_the_new_set(two_corpora, tmp_path):
+    real = tmp_path / "real"
+    link = tmp_path / "link"
+    _run(two_corpora[0], real)
+    link.symlink_to(real)
+    _run(two_corpora[1], link)
+    assert link.is_symlink() and (link / "timeline.json").is_file()
+    fresh = tmp_path / "fresh"
+    _run(two_corpora[1], fresh)
+    assert _files(real) == _files(fresh)
+    assert not list(tmp_path.glob(".*.new-*"))

@@ -276,10 +276,10 @@ def _targets(out_dir: Path, figures_dir: Path | None) -> list[_Target]:
     published together with it, as one set."""
     import os
 
-    out = Path(os.path.abspath(out_dir))
+    out = Path(os.path.realpath(out_dir))  # a symlinked folder: what it points to is replaced
     if figures_dir is None:
         return [_Target(out, {"out": Path(".")})]
-    fig = Path(os.path.abspath(figures_dir))
+    fig = Path(os.path.realpath(figures_dir))
     if fig == out or out in fig.parents:
         return [_Target(out, {"out": Path("."), "figures": fig.relative_to(out)})]
     if fig in out.parents:

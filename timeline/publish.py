@@ -135,15 +135,17 @@ class OutputLock:
     when the process dies, so a killed run never leaves a stale lock)."""
 
     def __init__(self, folder: Path, what: str = "output folder"):
-        folder = Path(os.path.abspath(folder))
+        folder = Path(os.path.realpath(folder))  # a symlinked folder: lock (and replace) what it points to
         self.folder = folder
         self.path = folder.parent / f".{folder.name}.lock"
         self.what = what
         self._fd: int | None = None
 
     def __enter__(self) -> "OutputLock":
-        import fcntl
-
+        try:
+            import fcntl
+        except ImportError:  # not a POSIX system: runs are not serialised there
+            return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -201,7 +203,7 @@ class Staged:
     """
 
     def __init__(self, target: Path):
-        self.target = Path(os.path.abspath(target))
+        self.target = Path(os.path.realpath(target))
         self.target.parent.mkdir(parents=True, exist_ok=True)
         prefix = _stage_prefix(self.target)
         for stale in self.target.parent.glob(prefix + "*"):
