@@ -20,6 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
+import numpy as np
+
 from . import timex3
 from .records import Timex
 
@@ -1549,26 +1551,35 @@ class _Candidate:
     match: re.Match
 
 
-#: How far (in characters) a rule's match, with the context its lookarounds read, may reach from the
-#: trigger word it needs. Rules are run only on the stretches of text within this reach of one of
-#: their trigger words, so a long article costs each rule the few windows around its words instead
-#: of a scan of the whole text (2 MB of news: 26 s -> see benchmarks/bench_hostile.py). The longest
-#: TempEval-3 expression is 39 characters; a stretch longer than this reach is not one expression.
-TRIGGER_REACH = 150
+#: How far a rule's match, with the context its lookarounds read, may reach from the trigger word it
+#: needs, counted in characters that are not blanks (a run of spaces or line breaks costs nothing, so
+#: "last <200 spaces> Thanksgiving" is still found whole). Rules are run only on the stretches of text
+#: within this reach of one of their trigger words, so a long article costs each rule the few windows
+#: around its words instead of a scan of the whole text (see benchmarks/bench_hostile.py). The
+#: longest TempEval-3 expression is 39 characters.
+TRIGGER_REACH = 200
+
+# what ``\s`` matches in a str pattern: blanks do not count towards TRIGGER_REACH
+_BLANKS = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()] + [0x1c, 0x1d, 0x1e, 0x1f],
+                   dtype=np.uint32)
 
 _WORD = re.compile(r"[a-z]+")
 _DIGITS = re.compile(r"\d+")
 
 
 def _trigger_positions(text: str) -> dict[str, list[int]] | None:
-    """Start offsets of each lower-case word (and of digit runs, as ``#digit``) in ``text``.
+    """Start offsets of each lower-case word (and of digit runs, as ``#digit``) in ``text``; under
+    the key ``#solid`` the count of non-blank characters before each offset (an array of len + 1).
 
     None when lower-casing changes the text's length (offsets would not line up): scan everything.
     """
     lower = text.lower()
     if len(lower) != len(text):
         return None
-    where: dict[str, list[int]] = {}
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    solid = np.zeros(len(text) + 1, dtype=np.int64)
+    np.cumsum(~np.isin(codes, _BLANKS), out=solid[1:])
+    where: dict = {"#solid": solid}
     for m in _WORD.finditer(lower):
         where.setdefault(m.group(), []).append(m.start())
     digits = [m.start() for m in _DIGITS.finditer(text)]
@@ -1577,15 +1588,21 @@ def _trigger_positions(text: str) -> dict[str, list[int]] | None:
     return where
 
 
-def _rule_windows(where: dict[str, list[int]], triggers: frozenset[str], size: int) -> list[tuple[int, int]]:
-    """Merged ``[start, end)`` stretches within TRIGGER_REACH of an occurrence of one of ``triggers``."""
-    lists = [where[w] for w in triggers if w in where]
-    positions = sorted(p for found in lists for p in found) if len(lists) > 1 else (lists[0] if lists else [])
+def _rule_windows(where: dict, triggers: frozenset[str], size: int) -> list[tuple[int, int]]:
+    """Merged ``[start, end)`` stretches within TRIGGER_REACH non-blank characters of an occurrence
+    of one of ``triggers``."""
+    lists = [where[w] for w in triggers if w in where and not w.startswith("#s")]
+    if not lists:
+        return []
+    positions = np.unique(np.concatenate([np.asarray(found, dtype=np.int64) for found in lists]))
+    solid = where["#solid"]
+    at = solid[positions]
+    starts = np.searchsorted(solid, at - TRIGGER_REACH, side="left")
+    ends = np.minimum(np.searchsorted(solid, at + TRIGGER_REACH, side="right") - 1, size)
     windows: list[tuple[int, int]] = []
-    for p in positions:
-        start, end = max(0, p - TRIGGER_REACH), min(size, p + TRIGGER_REACH)
+    for start, end in zip(starts.tolist(), ends.tolist()):
         if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], end)
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
         else:
             windows.append((start, end))
     return windows
@@ -1617,7 +1634,7 @@ def _candidates(text: str, use_triggers: bool = True) -> list[_Candidate]:
             blocked_at[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     found = []
     where = _trigger_positions(text) if use_triggers else None
-    tokens = set(where) if where is not None else set(re.findall(r"[a-z]+", text.lower()))
+    tokens = set(where) - {"#solid"} if where is not None else set(re.findall(r"[a-z]+", text.lower()))
     if re.search(r"\d", text):
         tokens.add("#digit")
     for rule in res.rules:
