@@ -211,10 +211,12 @@ def test_outputs_of_an_earlier_run_are_not_articles(tmp_path):
 
 
 def test_no_articles_is_an_error_that_says_what_was_looked_for(tmp_path, capsys):
-    (tmp_path / "notes.doc").write_text("x", encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "notes.doc").write_text("x", encoding="utf-8")
     with pytest.raises(NoArticles, match=r"looked for \.txt / \.md / \.html.*notes\.doc"):
-        load_corpus(tmp_path)
-    code = cli.main(["run", str(tmp_path), "--out", str(tmp_path / "out"), "--no-figures", "--no-summaries"])
+        load_corpus(folder)
+    code = cli.main(["run", str(folder), "--out", str(tmp_path / "out"), "--no-figures", "--no-summaries"])
     assert code != 0 and "no articles in" in capsys.readouterr().err
     assert not (tmp_path / "out" / "timeline.json").exists()
 

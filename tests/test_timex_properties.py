@@ -82,3 +82,41 @@ def test_rule_triggers_only_skip_rules_that_cannot_match(text):
     def key(cands):
         return sorted((c.start, c.end, c.rule.name) for c in cands)
     assert key(_candidates(text)) == key(_candidates(text, use_triggers=False))
+
+
+# Prose without temporal words: long texts where the expressions are far apart, so each rule is run
+# only on the windows around its trigger words (timexes.TRIGGER_REACH) instead of the whole text.
+FILLER = ("the delegation met officials of the ministry and spoke with reporters about the proposal, "
+          "which critics said would not change the situation on the ground for residents there")
+long_texts = st.lists(st.one_of(st.sampled_from(WORDS), st.just(FILLER), st.just(" " * 40), st.just(" " * 400),
+                                st.just("\n\n\n")),
+                      min_size=40, max_size=160).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=long_texts)
+def test_trigger_windows_find_what_a_whole_text_scan_finds(text):
+    """Scanning only the stretches around trigger words gives exactly the whole-text candidates."""
+    def key(cands):
+        return sorted((c.start, c.end, c.rule.name, c.match.span()) for c in cands)
+    assert key(_candidates(text)) == key(_candidates(text, use_triggers=False))
+
+
+def test_trigger_windows_are_used_on_a_long_article():
+    from timeline import timexes
+
+    text = (FILLER + ". ") * 40 + "It began on Monday, March 3, 2015, two days after the vote. " + (FILLER + ". ") * 40
+    where = timexes._trigger_positions(text)
+    rule = next(r for r in timexes._res().rules if r.name == "date:month-day-year")
+    windows = timexes._rule_windows(where, rule.triggers, len(text))
+    assert sum(b - a for a, b in windows) < len(text) // 10  # the windowed path, not a whole scan
+    found = {(t.text, t.value) for t in tag(text, "2015-03-05")}
+    assert ("Monday, March 3, 2015", "2015-03-03") in found and ("two days", "P2D") in found
+
+
+def test_a_long_run_of_blanks_inside_an_expression_does_not_cut_it():
+    """Blanks do not count towards the trigger reach (hypothesis found this one)."""
+    text = "on " * 32 + FILLER + " last" + " " * 200 + "Thanksgiving"
+    assert [c.match.span() for c in _candidates(text) if c.rule.name == "date:holiday"] == \
+        [c.match.span() for c in _candidates(text, use_triggers=False) if c.rule.name == "date:holiday"]
+    assert [t.text.split() for t in tag(text, "2016-01-01")] == [["last", "Thanksgiving"]]

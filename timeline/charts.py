@@ -13,6 +13,7 @@ squash fifteen years into the plot.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -57,10 +58,29 @@ def save_figure(fig: Figure, path_stem: str | Path) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     png = stem.parent / f"{stem.name}.png"
     svg = stem.parent / f"{stem.name}.svg"
+    from .exports import clean_text
+    from .publish import atomic_write_bytes
+
+    for artist in fig.findobj(matplotlib.text.Text):  # a control character makes the SVG invalid XML
+        if _has_control(artist.get_text()):
+            artist.set_text(clean_text(artist.get_text()))
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "path"}):
-        fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
-        fig.savefig(svg, format="svg", metadata={"Date": None})
+        for path, fmt, metadata in ((png, "png", {"Software": None}), (svg, "svg", {"Date": None})):
+            buffer = io.BytesIO()  # rendered whole, then written atomically: never a truncated file
+            fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
+            data = buffer.getvalue()
+            if fmt == "svg":  # tick labels are re-made from their formatters at each save
+                data = _XML_INVALID_BYTES.sub(b"", data)
+            atomic_write_bytes(path, data)
     return [png, svg]
+
+
+# bytes XML 1.0 cannot carry (matplotlib copies label text into SVG comments and ids as it is)
+_XML_INVALID_BYTES = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(c) < 32 and c not in "\t\n" or 0x7f <= ord(c) <= 0x9f for c in text)
 
 
 def figure_png(fig: Figure) -> bytes:
@@ -78,7 +98,9 @@ def _ordinal(day: date) -> float:
 
 
 def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    from .exports import clean_text
+
+    text = " ".join(clean_text(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:") + "…"
 
 
@@ -189,6 +211,44 @@ def campaign_window(entries: Iterable[TimelineEntry]) -> tuple[date, date] | Non
     if not inside:
         return None
     return _quarter_start(min(e.start for e in inside)), _quarter_end(max(e.end for e in inside))
+
+
+#: A date separated from the rest of the corpus's dates by a gap longer than this is a far outlier
+#: ("until the 99th century", a metadata date of 2999): it is named in a note, never drawn, so it
+#: cannot stretch an axis over millennia (or make a chart of 100,000 monthly bars).
+OUTLIER_GAP_DAYS = 20 * 366
+
+
+def dated_mass(days: Sequence[date]) -> tuple[date, date]:
+    """First and last day of the corpus's dated mass: from the median day outwards, as far as no
+    gap longer than ``OUTLIER_GAP_DAYS`` separates one date from the next."""
+    ordered = sorted(days)
+    middle = len(ordered) // 2
+    lo = hi = ordered[middle]
+    for day in ordered[middle:]:
+        if (day - hi).days > OUTLIER_GAP_DAYS:
+            break
+        hi = day
+    for day in reversed(ordered[:middle]):
+        if (lo - day).days > OUTLIER_GAP_DAYS:
+            break
+        lo = day
+    return lo, hi
+
+
+def _outlier_note(fig: Figure, x: float, y: float, outside: Sequence[date], lo: date, hi: date) -> None:
+    """One line naming the far outliers left off the chart."""
+    if not outside:
+        return
+    before = sorted(d for d in outside if d < lo)
+    after = sorted(d for d in outside if d > hi)
+    parts = []
+    if before:
+        parts.append(f"{len(before)} before {lo.year} (from {before[0].isoformat()})")
+    if after:
+        parts.append(f"{len(after)} after {hi.year} (up to {after[-1].isoformat()})")
+    fig.text(x, y, "Far outlying dates not drawn: " + "; ".join(parts), fontsize=8, color="#8c564b",
+             va="center", ha="right")
 
 
 def _default_window(days: Sequence[date]) -> tuple[date, date]:
@@ -689,8 +749,11 @@ def article_dates(articles: Sequence[Article], refdates: Mapping[str, ReferenceD
         fig = Figure(figsize=(10, 2))
         fig.text(0.5, 0.5, literal("no dated articles"), ha="center", va="center")
         return fig
-    window = window or _default_window(days)
-    first, last = window[0], max(window[1], max(days))
+    mass_lo, mass_hi = dated_mass(days)
+    outside = sorted(d for d in days if not mass_lo <= d <= mass_hi)
+    dated = {k: [t for t in ts if mass_lo <= t.last_day and t.first_day <= mass_hi] for k, ts in dated.items()}
+    window = window or _default_window([d for d in days if mass_lo <= d <= mass_hi])
+    first, last = window[0], max(window[1], mass_hi)
     early_years = tuple(sorted({t.first_day.year for ts in dated.values() for t in ts if t.first_day < first}))
     slots = _YearSlots(early_years)
 
@@ -791,6 +854,7 @@ def article_dates(articles: Sequence[Article], refdates: Mapping[str, ReferenceD
     ]
     fig.legend(handles=handles, loc="upper left", ncol=4, fontsize=8.5, frameon=False,
                bbox_to_anchor=(left / fig_w, 1 - (top + plot_h + bottom_axis) / fig_h))
+    _outlier_note(fig, 1 - right / fig_w, 1 - 0.55 / fig_h, outside, mass_lo, mass_hi)
     return fig
 
 
@@ -854,13 +918,18 @@ def mention_density(timexes_by_article: Mapping[str, Sequence[Timex]], *, spread
         fig = Figure(figsize=(10, 2))
         fig.text(0.5, 0.5, literal("no resolved DATE mentions"), ha="center", va="center")
         return fig
+    lo, hi = dated_mass([t.last_day for t in mentions])
+    outside = [t.last_day for t in mentions if not lo <= t.last_day <= hi]
+    mentions = [t for t in mentions if lo <= t.last_day <= hi]
     window = window or _default_window([t.last_day for t in mentions])
-    first, last = window[0], max(window[1], max(t.last_day for t in mentions))
+    first, last = window[0], max(window[1], hi)
     monthly: dict[str, dict[tuple[int, int], float]] = {name: defaultdict(float) for name, _g, _c in _DENSITY_CLASSES}
     yearly: dict[str, dict[int, float]] = {name: defaultdict(float) for name, _g, _c in _DENSITY_CLASSES}
     for t in mentions:
         cls = _density_class(t)
         for (y, m), w in month_weights(t, spread=spread).items():
+            if (y, m) > (last.year, last.month) or y < lo.year:
+                continue  # the part of a long stretch ("the 21st century") beyond the dated mass
             if date(y, m, 1) < date(first.year, first.month, 1):
                 yearly[cls][y] += w
             else:
@@ -937,6 +1006,7 @@ def mention_density(timexes_by_article: Mapping[str, Sequence[Timex]], *, spread
     fig.text(left / fig_w, 1 - 0.55 / fig_h,
              literal(f"{len(mentions)} resolved DATE mentions in {len(timexes_by_article)} articles; {counting}"),
              fontsize=9, color="#444444", va="center")
+    _outlier_note(fig, 1 - right / fig_w, 1 - 0.55 / fig_h, outside, lo, hi)
     return fig
 
 

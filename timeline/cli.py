@@ -1,7 +1,8 @@
 """Command line: ``python -m timeline run SEEDS_DIR ...`` and ``python -m timeline tag FILE ...``.
 
-Errors the user can fix (a missing file, a bad date) end with a one-line message and exit code 2,
-never a traceback. Heavy stages are imported inside the commands so ``--help`` stays instant.
+Errors the user can fix (a missing file, a bad date, an --out that cannot take the outputs) end with
+a one-line message and exit code 2, never a traceback; a missing package or weight package gives
+exit code 3; another run writing the same output folder gives exit code 4. Heavy stages are imported inside the commands so ``--help`` stays instant.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from typing import Sequence
 
 EXIT_USAGE = 2
 EXIT_ENVIRONMENT = 3  # a package or model weights the command needs are not installed
+#: Another run is writing the same output folder (try again when it has finished).
+EXIT_BUSY = 4
 
 log = logging.getLogger("timeline")
 
@@ -140,16 +143,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
     names = sorted(name for name in model_specs() if name != "embeddings")
     if args.model not in names and not Path(args.model).exists():
         raise UsageError(f"--model: not one of {', '.join(names)} nor an existing path: {args.model}")
-    from .pipeline import run_pipeline
+    from .pipeline import check_output_folders, run_pipeline
+    from .publish import OutputBusy, OutputError
 
-    run_pipeline(
-        seeds,
-        Path(args.out),
-        None if args.no_figures else Path(args.figures),
-        model=args.model,
-        summaries=not args.no_summaries,
-        progress=not args.quiet,
-    )
+    figures = None if args.no_figures else Path(args.figures)
+    try:
+        check_output_folders(seeds, Path(args.out), figures)  # before any work: a bad --out is a usage error
+        run_pipeline(
+            seeds,
+            Path(args.out),
+            figures,
+            model=args.model,
+            summaries=not args.no_summaries,
+            progress=not args.quiet,
+        )
+    except OutputBusy as exc:
+        from .exports import loggable
+
+        print(f"error: {loggable(exc)}", file=sys.stderr)
+        return EXIT_BUSY
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
     return 0
 
 
@@ -170,12 +184,20 @@ def _read_text_file(path: Path) -> str:
 
 
 def _tag_line(t) -> str:
+    from .exports import loggable
+
     fields = [t.start, t.end, t.text, t.type, t.value, t.mod or "", t.rule]
-    return "\t".join(str(f).replace("\t", " ").replace("\n", " ") for f in fields)
+    return "\t".join(loggable(str(f).replace("\t", " ").replace("\n", " ")) for f in fields)
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:
     path = Path(args.file)
+    if args.date is not None:
+        from .timexes import DCT_YEARS
+
+        if not DCT_YEARS[0] <= args.date.year <= DCT_YEARS[1]:
+            raise UsageError(f"--date {args.date.isoformat()}: year {args.date.year} is outside the years the tagger "
+                             f"can reason about ({DCT_YEARS[0]}-{DCT_YEARS[1]}); give the article's publication date")
     text = _read_text_file(path)
     import timeline
 
@@ -226,7 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from .exports import loggable
+
+        print(f"error: {loggable(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # no articles; a missing optional package or weight package: one line
         from .corpus import NoArticles

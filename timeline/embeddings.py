@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import threading
 from collections.abc import Sequence
 from functools import cache
@@ -93,22 +94,45 @@ def cache_file(texts: Sequence[str], cache_dir: Path | None = None) -> Path:
     return models.cache_root(cache_dir) / "embeddings" / f"{digest.hexdigest()[:32]}.npy"
 
 
+def _read_cached(path: Path, rows: int) -> tuple[np.ndarray | None, str]:
+    """The cached vectors if they can be trusted, else (None, what is wrong with them).
+
+    Trusted: a float32 array of ``rows`` rows and at least one column, every value finite and no
+    row all zeros (``Embedder`` writes unit rows); a truncated, empty or hand-edited file is not.
+    """
+    if not path.is_file():
+        return None, "is not a file"
+    try:
+        cached = np.load(path, allow_pickle=False)
+    except Exception as err:  # noqa: BLE001 - EOFError (0 bytes), ValueError, OSError, ...: unusable
+        return None, f"cannot be read ({type(err).__name__}: {err})"
+    if not isinstance(cached, np.ndarray) or cached.dtype != np.float32 or cached.ndim != 2:
+        return None, "is not a 2-D float32 array"
+    if cached.shape[0] != rows or cached.shape[1] == 0:
+        return None, f"has shape {cached.shape}, expected {rows} rows of vectors"
+    if not np.isfinite(cached).all():
+        return None, "holds NaN or infinite values"
+    if rows and (np.linalg.norm(cached, axis=1) < 1e-6).any():
+        return None, "holds rows of zeros"
+    return cached, ""
+
+
 def embed(texts: Sequence[str], *, cache_dir: Path | None = None) -> np.ndarray:
     """(len(texts), 384) float32, rows L2-normalised, so a dot product is the cosine similarity.
 
     Vectors come from the on-disk cache when these exact texts were embedded before (the same bytes
     the model gave then); otherwise the model is loaded, and the result is cached. An unreadable
-    cache file is recomputed; a cache folder that cannot be written is skipped.
+    cache file (truncated, wrong shape, NaN or zero rows) is recomputed with a warning; a cache folder
+    that cannot be written is skipped.
     """
     texts = [str(t) for t in texts]
     path = cache_file(texts, cache_dir)
-    if path.is_file():
-        try:
-            cached = np.load(path, allow_pickle=False)
-        except (OSError, ValueError):
-            cached = None
-        if cached is not None and cached.dtype == np.float32 and cached.ndim == 2 and cached.shape[0] == len(texts):
+    if path.exists():
+        cached, problem = _read_cached(path, len(texts))
+        if cached is not None:
             return cached
+        print(f"warning: embedding cache {path} {problem}; the vectors are computed again", file=sys.stderr,
+              flush=True)
     vectors = load_embedder()(texts)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

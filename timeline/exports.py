@@ -34,12 +34,37 @@ def _iso(day: date | None) -> str | None:
 
 
 def _write_text(path: str | Path, text: str) -> Path:
-    """Write UTF-8 text with ``\\n`` line endings, creating parent folders."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    return path
+    """Write UTF-8 text with ``\\n`` line endings, creating parent folders; atomically (a temporary
+    file in the same folder, then a rename), so no reader ever sees half a file."""
+    from .publish import atomic_write_text
+
+    return atomic_write_text(path, text)
+
+
+# C0 and C1 control characters and DEL, except tab and line feed: they have no place in a text output
+# (ESC sequences recolour a terminal, BEL rings it, XML cannot carry most of them at all)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+#: First characters that make a spreadsheet read a CSV cell as a formula (OWASP: CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control characters (tab and line feed kept; CR LF and a lone CR become LF)."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def loggable(text: str) -> str:
+    """``text`` for one line of a log: control characters, CR and LF shown escaped (``\\x1b``), not raw."""
+    return re.sub("[\x00-\x1f\x7f-\x9f]", lambda m: repr(m.group())[1:-1], str(text))
+
+
+def csv_cell(value) -> str:
+    """One CSV cell that a spreadsheet shows as text: control characters removed, and a cell that
+    would start with ``= + - @``, tab or CR prefixed with a single quote (as OWASP's CSV-injection
+    guidance recommends), so ``=HYPERLINK(...)`` or ``-2+3`` is shown, never evaluated."""
+    text = clean_text("" if value is None else str(value))
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def dumps_json(obj) -> str:
@@ -100,16 +125,18 @@ EVENT_COLUMNS = (
 def write_events_csv(path: str | Path, events: Iterable[Event]) -> Path:
     """One row per event, in the order given; places joined with ``;``; empty cells for missing values.
 
-    ``start``/``end`` are the raw-text offsets of the event's sentence.
+    ``start``/``end`` are the raw-text offsets of the event's sentence. Text cells go through
+    ``csv_cell``: no control characters, and a cell starting with ``= + - @``, tab or CR gets a
+    leading ``'`` so spreadsheets do not run it as a formula (the JSON outputs keep the exact text).
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(EVENT_COLUMNS)
     for e in events:
         writer.writerow([
-            e.article, e.sentence_index, e.kind, e.value or "", e.granularity or "",
-            _iso(e.first_day) or "", _iso(e.last_day) or "", e.timex.text if e.timex else "",
-            e.rule, ";".join(e.places), e.start, e.end, e.text,
+            csv_cell(e.article), e.sentence_index, csv_cell(e.kind), csv_cell(e.value), csv_cell(e.granularity),
+            _iso(e.first_day) or "", _iso(e.last_day) or "", csv_cell(e.timex.text if e.timex else ""),
+            csv_cell(e.rule), csv_cell(";".join(e.places)), e.start, e.end, csv_cell(e.text),
         ])
     return _write_text(path, buf.getvalue())
 
@@ -318,7 +345,7 @@ def tilse_blocks(entries: Iterable[TimelineEntry]) -> dict[date, list[str]]:
     blocks: dict[date, list[str]] = defaultdict(list)
     for entry in chronological(entries):
         text = entry.summary or (entry.sources[0].sentence if entry.sources else "")
-        text = " ".join(text.split())  # one sentence per line: no embedded newlines
+        text = " ".join(clean_text(text).split())  # one sentence per line: no embedded newlines
         if text:
             blocks[entry.start].append(text)
     return dict(sorted(blocks.items()))

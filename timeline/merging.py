@@ -78,12 +78,13 @@ report-dated, finer before coarser, then the earliest: ``_specificity``); an anc
 """
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -252,6 +253,7 @@ def _begin_verbs() -> frozenset[str]:
     return frozenset(_tables()["stretch"]["begin_verbs"])
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every pair an event is in; the answer is the event's own
 def stretch_start(e: Event) -> tuple[date, date] | None:
     """When the stretch of time ``e`` reports began, as a window (first, last), or None.
 
@@ -302,6 +304,27 @@ def dates_compatible(a: Event, b: Event) -> bool:
     fine = max(granularity_rank(a.granularity), granularity_rank(b.granularity)) <= GRANULARITY_RANK["day"]
     tolerance = DATE_TOLERANCE_DAYS if fine else 0
     return (a.first_day - b.last_day).days <= tolerance and (b.first_day - a.last_day).days <= tolerance
+
+
+def _window_end(e: Event) -> date:
+    """The latest first day of an event ``b`` starting no earlier than ``e`` that
+    ``dates_compatible(e, b)`` can accept; keep in step with its rules:
+
+    - a duration on either side, or two report-dated events: first days at most
+      ``DATE_TOLERANCE_DAYS`` apart;
+    - ``e`` report-dated, ``b`` explicit: ``b`` must start no later than ``e``;
+    - ``e`` explicit, ``b`` report-dated: ``b`` within ``REPORT_LAG_DAYS`` of ``e``'s last day (an
+      explicit ``b``: within ``DATE_TOLERANCE_DAYS``, which is less);
+    - both stretches: ``b``'s start window (from ``DATE_TOLERANCE_DAYS`` before its first day)
+      must open before ``e``'s closes.
+    """
+    end = e.first_day + timedelta(days=DATE_TOLERANCE_DAYS)
+    if not _is_duration(e) and not _is_report_dated(e):
+        end = max(end, e.last_day + timedelta(days=max(REPORT_LAG_DAYS, DATE_TOLERANCE_DAYS)))
+    window = stretch_start(e)
+    if window is not None:
+        end = max(end, window[1] + timedelta(days=DATE_TOLERANCE_DAYS))
+    return end
 
 
 def _event_key(e: Event) -> tuple:
@@ -440,19 +463,25 @@ class _Pairs:
         return None
 
     def compatible_pairs(self) -> list[tuple[int, int]]:
-        """(i, j), i < j, of every date-compatible pair."""
+        """(i, j), i < j, of every date-compatible pair, blocked by date window.
+
+        Events are swept in order of their first day; for each event i only the events j starting
+        inside i's window are checked: from i's first day to ``_window_end(i)``, the last first day
+        any rule of ``dates_compatible`` allows a later-starting event. So the cost grows with the
+        events per window, not with the square of all events. ``date_checks`` counts the checks.
+        """
         dated = self.dated
         by_start = sorted(range(len(dated)), key=lambda i: (dated[i].first_day, i))
-        reach = max(DATE_TOLERANCE_DAYS, REPORT_LAG_DAYS)
+        starts = [dated[i].first_day.toordinal() for i in by_start]
         pairs = []
+        checks = 0
         for pos, i in enumerate(by_start):
-            for j in by_start[pos + 1:]:
-                # j starts no earlier than i; every rule in dates_compatible needs j to start within
-                # ``reach`` days of i's end, and later j in this order only start later.
-                if (dated[j].first_day - dated[i].last_day).days > reach:
-                    break
+            stop = bisect.bisect_right(starts, _window_end(dated[i]).toordinal(), lo=pos + 1)
+            checks += stop - pos - 1
+            for j in by_start[pos + 1:stop]:
                 if dates_compatible(dated[i], dated[j]):
                     pairs.append((min(i, j), max(i, j)))
+        self.date_checks = checks
         return sorted(pairs)
 
 

@@ -60,8 +60,13 @@ log = logging.getLogger(__name__)
 
 
 def _log(progress: bool, message: str) -> None:
-    """A progress message: INFO when ``progress`` is on, else DEBUG (``python -m timeline -v`` shows it)."""
-    log.log(logging.INFO if progress else logging.DEBUG, message)
+    """A progress message: INFO when ``progress`` is on, else DEBUG (``python -m timeline -v`` shows it).
+
+    Control characters are escaped: a file name or a line quoted from an article may hold ESC, BEL...
+    """
+    from .exports import loggable
+
+    log.log(logging.INFO if progress else logging.DEBUG, loggable(message))
 
 
 def month_groups(entries: Sequence[TimelineEntry]) -> dict[str, list[TimelineEntry]]:
@@ -181,9 +186,9 @@ def refdate_record(article_id: str, ref: ReferenceDate) -> dict:
 
 
 def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+    from .publish import atomic_write_text
+
+    atomic_write_text(path, text)
 
 
 def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | None) -> list[Path]:
@@ -270,6 +275,72 @@ def _period_record(period) -> dict:
     }
 
 
+#: Top-level names ``write_outputs`` may put in the out folder (with the summary cache): what a
+#: folder of an earlier run may hold besides what its manifest lists.
+OUTPUT_NAMES = frozenset({
+    "timexes.jsonl", "reference_dates.json", "timeline.json", "events.csv", "timelinejs.json", "timeline.txt",
+    "timeml", "summaries.json", "report.json", SUMMARY_CACHE_NAME,
+})
+
+
+def _is_output_name(name: str) -> bool:
+    return name in OUTPUT_NAMES
+
+
+def _is_figure_name(name: str) -> bool:
+    from .charts import FIGURE_NAMES
+
+    stem, dot, ext = name.rpartition(".")
+    if not dot or ext not in ("png", "svg"):
+        return False
+    return stem in FIGURE_NAMES or (stem.startswith("summary_timeline_p") and stem[18:].isdigit())
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One folder the run publishes as a whole: where it lives and where its members go inside it."""
+
+    folder: Path  # absolute
+    members: dict  # "out" / "figures" -> path relative to folder ("." for the folder itself)
+
+
+def _targets(out_dir: Path, figures_dir: Path | None) -> list[_Target]:
+    """The folders to publish; a figures folder equal to or inside the out folder (or the reverse) is
+    published together with it, as one set."""
+    import os
+
+    out = Path(os.path.realpath(out_dir))  # a symlinked folder: what it points to is replaced
+    if figures_dir is None:
+        return [_Target(out, {"out": Path(".")})]
+    fig = Path(os.path.realpath(figures_dir))
+    if fig == out or out in fig.parents:
+        return [_Target(out, {"out": Path("."), "figures": fig.relative_to(out)})]
+    if fig in out.parents:
+        return [_Target(fig, {"figures": Path("."), "out": out.relative_to(fig)})]
+    return [_Target(fig, {"figures": Path(".")}), _Target(out, {"out": Path(".")})]
+
+
+def check_output_folders(seeds_dir: str | Path, out_dir: str | Path, figures_dir: str | Path | None) -> None:
+    """Raise ``publish.OutputError`` (one line: which folder, what is wrong, what to do) when the
+    outputs could not be written, before any work is done."""
+    from .publish import check_target
+
+    for target in _targets(Path(out_dir), None if figures_dir is None else Path(figures_dir)):
+        nested = {str(rel).split("/")[0] for rel in target.members.values() if str(rel) != "."}
+        kinds = set(target.members)
+
+        def own(name: str, kinds=kinds, nested=nested) -> bool:
+            return (name in nested or ("out" in kinds and _is_output_name(name))
+                    or ("figures" in kinds and _is_figure_name(name)))
+
+        what = "--out" if target.members.get("out") == Path(".") else "--figures"
+        check_target(target.folder, what=what, input_dir=Path(seeds_dir), own=own)
+        for kind, rel in target.members.items():  # a nested folder is replaced whole too
+            if str(rel) != ".":
+                check_target(target.folder / rel, what=f"--{kind}", input_dir=Path(seeds_dir),
+                             own=_is_output_name if kind == "out" else _is_figure_name)
+
+
 def run_pipeline(
     seeds_dir: str | Path,
     out_dir: str | Path = "outputs",
@@ -283,18 +354,50 @@ def run_pipeline(
 
     Summaries are cached in ``<out_dir>/summary_cache.json``; with that file present a rerun
     never loads the model and gives the same bytes.
+
+    The folders are checked before any work (``check_output_folders``: a file in the way, a folder
+    inside the input, files this program did not write, no write permission) and locked for the run
+    (a second run into the same folder stops with ``publish.OutputBusy``). Every file is written into
+    a fresh hidden sibling folder that replaces the out (figures) folder as a whole once complete: a
+    killed run leaves the previous complete set, a finished one leaves no file of an earlier run.
     """
+    from contextlib import ExitStack
+
     from .extras import require_pipeline
+    from .publish import OutputLock, Staged
 
     require_pipeline(summaries=summaries and model is not None, figures=figures_dir is not None)
     out_dir = Path(out_dir)
-    result = build_timeline(
-        Path(seeds_dir),
-        model=model if summaries else None,
-        summary_cache=out_dir / SUMMARY_CACHE_NAME,
-        progress=progress,
-    )
-    written = write_outputs(result, out_dir, None if figures_dir is None else Path(figures_dir))
+    figures_dir = None if figures_dir is None else Path(figures_dir)
+    check_output_folders(seeds_dir, out_dir, figures_dir)
+    targets = _targets(out_dir, figures_dir)
+    with ExitStack() as stack:
+        for target in sorted(targets, key=lambda t: str(t.folder)):  # one order: no deadlock
+            stack.enter_context(OutputLock(target.folder))
+        check_output_folders(seeds_dir, out_dir, figures_dir)  # again, now that no other run can write
+        stages = {}
+        try:
+            for target in targets:
+                stages[target.folder] = Staged(target.folder)
+            result = build_timeline(
+                Path(seeds_dir),
+                model=model if summaries else None,
+                summary_cache=out_dir / SUMMARY_CACHE_NAME,
+                progress=progress,
+            )
+            where = {kind: (stages[t.folder].path / rel) for t in targets for kind, rel in t.members.items()}
+            written = write_outputs(result, where["out"], where.get("figures"))
+            for target in targets:
+                if "out" in target.members:
+                    stages[target.folder].carry([str(target.members["out"] / SUMMARY_CACHE_NAME)])
+            for target in targets:  # figures first: the out folder's report comes last
+                stage = stages[target.folder]
+                mine = [f for f in written if stage.path in Path(f).parents]
+                stage.publish(mine)
+                del stages[target.folder]
+        finally:
+            for stage in stages.values():
+                stage.discard()
     work = {k: v for k, v in result.stats.get("summaries", {}).items() if k in RUN_WORK_COUNTERS}
     if work:
         _log(progress, "summaries this run: " + ", ".join(f"{k}={v}" for k, v in sorted(work.items())))

@@ -364,23 +364,55 @@ def _bullets(lines: Iterable[str]) -> str:
 
 
 class SummaryCache:
-    """Model outputs keyed by a hash of their inputs, in one deterministic JSON file."""
+    """Model outputs keyed by a hash of their inputs, in one deterministic JSON file.
+
+    The file is only a cache, so a damaged one never stops a run: whatever cannot be read (not JSON,
+    not UTF-8, another format, wrong types, a folder in its place) is ignored with one warning on
+    stderr, the summaries are generated again, and the file is rewritten whole. Items of the wrong
+    shape are dropped one by one and the rest kept.
+    """
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.items: dict[str, dict] = {}
-        if self.path.is_file():
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-            except ValueError as err:
-                raise ValueError(f"summary cache {self.path} is not valid JSON ({err}); "
-                                 "move it away to regenerate") from None
-            if data.get("format") != CACHE_FORMAT:
-                raise ValueError(f"summary cache {self.path} has format {data.get('format')!r}, "
-                                 f"expected {CACHE_FORMAT!r}; move it away to regenerate")
-            self.items = dict(data.get("items", {}))
+        self.writable = True
+        if self.path.exists() or self.path.is_symlink():
+            if not self.path.is_file():
+                self.writable = False
+                _cache_warning(f"summary cache {self.path} is not a file; summaries are not cached this run "
+                               "(move it away to cache them again)")
+            else:
+                self.items = self._read(warn=True)
         self.dirty = False
         self.used: set[str] = set()
+
+    def _read(self, warn: bool) -> dict[str, dict]:
+        """The valid items of the file on disk; {} (and a warning) if it cannot be used at all."""
+        def problem(what: str) -> dict:
+            if warn:
+                _cache_warning(f"summary cache {self.path} {what}; it is ignored and rebuilt")
+            return {}
+
+        try:
+            data = json.loads(self.path.read_bytes().decode("utf-8"))
+        except OSError as err:
+            return problem(f"cannot be read ({err.strerror})")
+        except UnicodeDecodeError:
+            return problem("is not UTF-8 text")
+        except ValueError as err:
+            return problem(f"is not valid JSON ({err})")
+        if not isinstance(data, dict):
+            return problem(f"holds a JSON {type(data).__name__}, not an object")
+        if data.get("format") != CACHE_FORMAT:
+            return problem(f"has format {data.get('format')!r}, expected {CACHE_FORMAT!r}")
+        items = data.get("items")
+        if not isinstance(items, dict):
+            return problem(f"has 'items' of type {type(items).__name__}, not an object")
+        valid = {key: item for key, item in items.items() if _valid_cache_item(key, item)}
+        if warn and len(valid) < len(items):
+            _cache_warning(f"summary cache {self.path}: {len(items) - len(valid)} of {len(items)} items are "
+                           "malformed; they are dropped and regenerated")
+        return valid
 
     def get(self, key: str) -> str | None:
         item = self.items.get(key)
@@ -406,23 +438,37 @@ class SummaryCache:
 
     def save(self, merge: bool = True) -> None:
         """Write atomically, merging what another process may have added meanwhile."""
-        if not self.dirty:
+        if not self.dirty or not self.writable:
             return
         if merge and self.path.is_file():
-            try:
-                on_disk = json.loads(self.path.read_text(encoding="utf-8")).get("items", {})
-            except ValueError:
-                on_disk = {}
-            self.items = {**on_disk, **self.items}
+            self.items = {**self._read(warn=False), **self.items}
         text = json.dumps({"format": CACHE_FORMAT, "items": self.items}, indent=1, sort_keys=True,
                           ensure_ascii=False) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; this file is meant to be shared
-        os.replace(tmp, self.path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; this file is meant to be shared
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
         self.dirty = False
+
+
+def _valid_cache_item(key, item) -> bool:
+    return (isinstance(key, str) and isinstance(item, dict) and isinstance(item.get("output"), str)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in item.items()))
+
+
+def _cache_warning(message: str) -> None:
+    import sys
+
+    print(f"warning: {message}", file=sys.stderr, flush=True)
 
 
 def cache_key(model_id: str, template: str, version: int, chat: Messages, decoding: dict) -> str:

@@ -200,6 +200,14 @@ def last_day(value: str) -> date | None:
     return span[1] if span else None
 
 
+def checked_interval(first: date | None, last: date | None) -> tuple[date | None, date | None]:
+    """``(first, last)`` when it is a real stretch of days (``first <= last``), else ``(None, None)``:
+    an interval is never inverted, and never half known."""
+    if first is None or last is None or first > last:
+        return None, None
+    return first, last
+
+
 def duration_value(amount: float | int | None, unit: str) -> str:
     """``P10D``, ``PT3H``, ``PXY``... from an amount (None = unspecified) and a unit code.
 

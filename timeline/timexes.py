@@ -20,6 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable
 
+import numpy as np
+
 from . import timex3
 from .records import Timex
 
@@ -1381,8 +1383,8 @@ def resolve_duration(m: re.Match, ctx: _Context, rule: _Rule) -> _Resolved | Non
     anchor = (_group(m, "anchor") or "").lower().replace("the ", "").strip()
     first = last = None
     note = "amount" if amount is not None else "unspecified"
-    if anchor and amount is not None and ctx.dct is not None and float(amount).is_integer() \
-            and unit in ("D", "W", "M", "Y", "Q", "DE", "CE"):
+    if anchor and amount is not None and ctx.dct is not None and float(amount).is_integer() and amount > 0 \
+            and unit in ("D", "W", "M", "Y", "Q", "DE", "CE"):  # "the next 0 days" covers no day at all
         n = int(amount)
         if anchor in ("past", "last", "previous", "preceding"):
             first, last = timex3.shift(ctx.dct, -n, unit), ctx.dct - timedelta(days=1)
@@ -1549,6 +1551,81 @@ class _Candidate:
     match: re.Match
 
 
+#: How far a rule's match, with the context its lookarounds read, may reach from the trigger word it
+#: needs, counted in characters that are not blanks (a run of spaces or line breaks costs nothing, so
+#: "last <200 spaces> Thanksgiving" is still found whole). Rules are run only on the stretches of text
+#: within this reach of one of their trigger words, so a long article costs each rule the few windows
+#: around its words instead of a scan of the whole text (see benchmarks/bench_hostile.py). The
+#: longest TempEval-3 expression is 39 characters.
+TRIGGER_REACH = 200
+
+# what ``\s`` matches in a str pattern: blanks do not count towards TRIGGER_REACH
+_BLANKS = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()] + [0x1c, 0x1d, 0x1e, 0x1f],
+                   dtype=np.uint32)
+
+_WORD = re.compile(r"[a-z]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def _trigger_positions(text: str) -> dict[str, list[int]] | None:
+    """Start offsets of each lower-case word (and of digit runs, as ``#digit``) in ``text``; under
+    the key ``#solid`` the count of non-blank characters before each offset (an array of len + 1).
+
+    None when lower-casing changes the text's length (offsets would not line up): scan everything.
+    """
+    lower = text.lower()
+    if len(lower) != len(text):
+        return None
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    solid = np.zeros(len(text) + 1, dtype=np.int64)
+    np.cumsum(~np.isin(codes, _BLANKS), out=solid[1:])
+    where: dict = {"#solid": solid}
+    for m in _WORD.finditer(lower):
+        where.setdefault(m.group(), []).append(m.start())
+    digits = [m.start() for m in _DIGITS.finditer(text)]
+    if digits:
+        where["#digit"] = digits
+    return where
+
+
+def _rule_windows(where: dict, triggers: frozenset[str], size: int) -> list[tuple[int, int]]:
+    """Merged ``[start, end)`` stretches within TRIGGER_REACH non-blank characters of an occurrence
+    of one of ``triggers``."""
+    lists = [where[w] for w in triggers if w in where and not w.startswith("#s")]
+    if not lists:
+        return []
+    positions = np.unique(np.concatenate([np.asarray(found, dtype=np.int64) for found in lists]))
+    solid = where["#solid"]
+    at = solid[positions]
+    starts = np.searchsorted(solid, at - TRIGGER_REACH, side="left")
+    ends = np.minimum(np.searchsorted(solid, at + TRIGGER_REACH, side="right") - 1, size)
+    windows: list[tuple[int, int]] = []
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _matches(rule: _Rule, text: str, where: dict[str, list[int]] | None):
+    """``rule.regex.finditer`` over the whole text, or over the windows around its trigger words.
+
+    Both give the same matches: each match holds one of the rule's trigger words, lies within
+    TRIGGER_REACH of it, and windows are merged when they touch, so no match is cut or started
+    inside another (checked against the whole-text scan in tests/test_timex_properties.py).
+    """
+    if where is None or rule.triggers is None:
+        yield from rule.regex.finditer(text)
+        return
+    windows = _rule_windows(where, rule.triggers, len(text))
+    if sum(end - start for start, end in windows) > len(text) // 2:
+        yield from rule.regex.finditer(text)  # most of the text anyway: one scan is cheaper
+        return
+    for start, end in windows:
+        yield from rule.regex.finditer(text, start, end)
+
+
 def _candidates(text: str, use_triggers: bool = True) -> list[_Candidate]:
     res = _res()
     blocked_at = bytearray(len(text) + 1)  # 1 where no expression may start
@@ -1556,13 +1633,14 @@ def _candidates(text: str, use_triggers: bool = True) -> list[_Candidate]:
         for m in regex.finditer(text):
             blocked_at[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     found = []
-    tokens = set(re.findall(r"[a-z]+", text.lower()))
+    where = _trigger_positions(text) if use_triggers else None
+    tokens = set(where) - {"#solid"} if where is not None else set(re.findall(r"[a-z]+", text.lower()))
     if re.search(r"\d", text):
         tokens.add("#digit")
     for rule in res.rules:
         if use_triggers and rule.triggers is not None and tokens.isdisjoint(rule.triggers):
             continue  # none of the words this rule needs occurs: it cannot match
-        for m in rule.regex.finditer(text):
+        for m in _matches(rule, text, where):
             try:
                 start, end = m.span("t")
             except IndexError:
@@ -1660,7 +1738,8 @@ def _resolve(c: _Candidate, ctx: _Context) -> _Resolved | None:
 
 
 def _finish(c: _Candidate, r: _Resolved, ctx: _Context) -> Timex:
-    mod, first, last = r.mod, r.first_day, r.last_day
+    mod = r.mod
+    first, last = timex3.checked_interval(r.first_day, r.last_day)
     if first is None and r.type in ("DATE", "TIME") and r.value[:1].isdigit():
         span = timex3.interval(r.value)
         if span:
@@ -1673,5 +1752,6 @@ def _finish(c: _Candidate, r: _Resolved, ctx: _Context) -> Timex:
         r = _Resolved(r.type, r.value, note, r.mod, r.first_day, r.last_day)
     gran = timex3.granularity(r.value) if r.type in ("DATE", "TIME") else None
     rule = f"{c.rule.name}:{r.note}" if r.note else c.rule.name
+    first, last = timex3.checked_interval(first, last)
     return Timex(start=c.start, end=c.end, text=ctx.text[c.start:c.end], type=r.type, value=r.value, mod=mod,
                  rule=rule, first_day=first, last_day=last, granularity=gran)
