@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 from . import models
+from .datetext import month_label, reader_date
 from .records import TimelineEntry
 
 RESOURCES = Path(__file__).with_name("resources")
@@ -318,23 +319,14 @@ def clean_output(text: str, *, first_sentence: bool) -> str:
 
 
 def _render_date(entry: TimelineEntry) -> str:
-    """A human date for a prompt ("9 August 2016", "August 2016", "2015"), else the TIMEX value."""
-    start: date = entry.start
-    if entry.granularity == "day":
-        return f"{start.day} {MONTHS[start.month - 1]} {start.year}"
-    if entry.granularity == "month":
-        return f"{MONTHS[start.month - 1]} {start.year}"
-    if entry.granularity == "year":
-        return str(start.year)
-    return entry.date
+    """The date a prompt shows ("9 August 2016", "the week of 15 February 2016", "summer 2014"):
+    ``datetext.reader_date`` in the long style, never the raw TIMEX3 value."""
+    return reader_date(entry.date, entry.granularity, style="long")
 
 
 def render_label(label: str) -> str:
     """"2016-08" -> "August 2016"; other labels unchanged."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})", label)
-    if m and 1 <= int(m.group(2)) <= 12:
-        return f"{MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
-    return label
+    return month_label(label)
 
 
 def _source_sentences(entry: TimelineEntry) -> list[str]:
