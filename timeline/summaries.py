@@ -253,6 +253,8 @@ def unsupported_tokens(summary: str, sources: Sequence[str]) -> list[str]:
             run = [t for t in run if _number_value(t) is None]
             if not run or any(_contains_run(toks, run) for toks in source_tokens):
                 continue
+            if len(run) > 1 and "".join(run) in all_tokens:
+                continue  # "Apple Insider" for "AppleInsider"
             if len(run) == 1 and _variant_of(run[0], capitalised):
                 continue
             # a run not found whole: report its words that are not names in the sources
