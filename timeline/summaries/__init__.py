@@ -33,6 +33,7 @@ import json
 import os
 import re
 import tempfile
+import time
 import tomllib
 import unicodedata
 from collections import Counter
@@ -534,6 +535,7 @@ class Summarizer:
         self.cache = SummaryCache(Path(cache_path) if cache_path is not None
                                   else models.cache_root(cache_dir) / "summary_cache.json")
         self.stats: Counter = Counter()
+        self._generation_seconds = 0.0
 
     # ---- public API ------------------------------------------------------------------------------
 
@@ -710,13 +712,24 @@ class Summarizer:
                 misses[key] = (chat, name, task.max_new_tokens, [i])
         # similar lengths together: less padding; the order is deterministic
         todo = sorted(misses.items(), key=lambda kv: (kv[1][2], len(json.dumps(kv[1][0])), kv[1][3][0]))
+        load = getattr(self.generator, "load", None)
+        if todo and callable(load) and not self.model_loaded:
+            if bar is not None:
+                bar.clear()
+            load()  # the model (and its one-time preparation) before the clock of the progress bar runs
+            if bar is not None and bar.n == 0:
+                bar.reset()
         for start in range(0, len(todo), self.batch_size):
             batch = todo[start:start + self.batch_size]
             budget = max(job[2] for _, job in batch)
+            began = time.perf_counter()
             outputs = self.generator([job[0] for _, job in batch], budget)
+            self._generation_seconds += time.perf_counter() - began
             if len(outputs) != len(batch):
                 raise RuntimeError(f"generator returned {len(outputs)} answers for {len(batch)} prompts")
             self.stats["generations"] += len(batch)
+            if bar is not None:  # the real speed: model time per generated answer, cache hits aside
+                bar.set_postfix_str(f"{self._generation_seconds / self.stats['generations']:.1f} s per generation")
             for (key, (_, name, _, indices)), output in zip(batch, outputs):
                 for i in indices:
                     answers[i] = output
