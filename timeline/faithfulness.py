@@ -676,6 +676,9 @@ def compress(sentence: str, *, max_words: int = 28, cache_dir: Path | None = Non
         if any(x.lemma_.lower() in speech and x.pos_ == "VERB" for x in span) or any(
                 x.lower_ in protected for x in span):
             continue
+        after = next((x for x in doc[last + 1:] if not x.is_punct), None)
+        if after is not None and after.lemma_.lower() in speech and after.pos_ == "VERB":
+            continue  # the clause is (part of) a speaker: "..., the city's mayor Hussein al-Dawadi said"
         candidates.append((first - 1, last, len(span), t))
     removed: set[int] = set()
     for start, end, _, clause in sorted(candidates, key=lambda c: -c[2]):
@@ -684,12 +687,16 @@ def compress(sentence: str, *, max_words: int = 28, cache_dir: Path | None = Non
         if any(i in removed for i in range(start, end + 1)):
             continue
         stop = end + 1
-        # the closing comma goes too when the clause sat between a subject and its verb:
-        # "Haftar, who led the battle, issued ..." -> "Haftar issued ..."; it stays before anything
-        # else: "... the capital, which it has held since, a senior official said" keeps ", a senior ..."
-        if stop + 1 < len(doc) and doc[stop].text in {",", ")", "--", "—", "–"} and \
-                doc[stop + 1] is clause.head.head and clause.head.dep_ in {"nsubj", "nsubjpass"}:
-            stop += 1
+        # a clause set off on both sides: the closing comma goes too ("Haftar, who led the battle,
+        # issued ..." -> "Haftar issued ..."), unless what follows is a tail of its own that takes a
+        # comma: a reporting clause, a conjunction, a participle ("..., a senior official said")
+        if stop + 1 < len(doc) and doc[stop].text in {",", ")", "--", "—", "–"}:
+            nxt = doc[stop + 1]
+            tail = list(doc[stop + 1:])
+            stop_at = next((k for k, x in enumerate(tail) if x.is_punct), len(tail))
+            reports = any(x.lemma_.lower() in speech and x.pos_ == "VERB" for x in tail[:stop_at])
+            if not (reports or nxt.pos_ in {"CCONJ", "SCONJ"} or nxt.tag_ == "VBG"):
+                stop += 1
         removed |= set(range(start, stop))
     if not removed:
         return _tidy(sentence)
@@ -707,7 +714,7 @@ def _tidy(text: str) -> str:
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"(?<=[\w.]) -(?=[a-z])", "-", text)  # "U.S. -backed" -> "U.S.-backed"
     text = re.sub(r",\s*([.;:!?])", r"\1", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip().rstrip(",;: ")
     if text and text[-1] not in ".!?\"”'’":
         text += "."
     return text
