@@ -4,7 +4,10 @@ The positive class is "unfaithful": recall = share of the unfaithful summaries t
 precision = share of the rejected summaries that are unfaithful. Two guards are scored in the same run:
 the names-and-numbers guard alone (the baseline: what the project had) and the full meaning guard
 (every check of resources/faithfulness.toml). The pairs are split in two halves fixed before any rule
-was scored; rules were written looking at ``dev`` only, ``held-out`` is the honest figure.
+was scored; the checks were tuned looking at the guard's output on ``dev`` only. Caveat: every seed
+pair was read (to label it) before the checks were written, and the issue itself quotes several
+seed summaries, so ``held-out`` is blind for the SemEval pairs and only partly for the seed pairs;
+the per-origin lines show both.
 
     PYTHONPATH=. HF_HUB_OFFLINE=1 python benchmarks/bench_guard.py               # both halves
     PYTHONPATH=. HF_HUB_OFFLINE=1 python benchmarks/bench_guard.py --split dev --misses
@@ -57,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
             s = score(rows, fired)
             print(f"{split:9s} {name:23s} pairs={s['pairs']:3d} unfaithful={s['unfaithful']:3d} "
                   f"precision={s['precision']:.2f} recall={s['recall']:.2f} (tp={s['tp']} fp={s['fp']} fn={s['fn']})")
+        for origin in ("seeds", "semeval"):
+            picked = [k for k, r in enumerate(rows) if r["id"].startswith(origin)]
+            if picked:
+                s = score([rows[k] for k in picked], [full[k] for k in picked])
+                print(f"{'':9s} {'  ' + origin + ' pairs':23s} pairs={s['pairs']:3d} unfaithful={s['unfaithful']:3d} "
+                      f"precision={s['precision']:.2f} recall={s['recall']:.2f} (tp={s['tp']} fp={s['fp']} fn={s['fn']})")
         fired_checks = Counter(f.split(":")[0] for fs in full for f in set(x.split(":")[0] for x in fs))
         print(f"{'':9s} checks fired (pairs): {dict(sorted(fired_checks.items()))}")
         if args.misses:
