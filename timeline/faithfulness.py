@@ -280,7 +280,7 @@ def _scope(marker: "Token") -> set["Token"]:
             scope.add(head.head)
         if head.dep_ in {"pobj"}:
             scope.add(head.head.head)
-        scope |= {c for c in head.children if c.dep_ in {"xcomp"}}
+        scope |= {c for c in head.children if c.dep_ in {"xcomp", "ccomp", "csubj", "csubjpass"}}
         if marker.dep_ in {"pobj", "nsubj", "dobj", "nsubjpass"}:  # "most of the city"
             scope |= {g for c in marker.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"}
     return {t for t in scope if t is not marker}
@@ -292,10 +292,24 @@ def _kept(scope: set["Token"], summary_stems: set[str]) -> bool:
     others = [t for t in scope if t.pos_ not in {"VERB", "AUX"} and _is_content(t)]
     if verbs:
         for verb in verbs:
-            if verb.is_alpha and _stem(verb) in summary_stems:
-                arguments = [c for c in verb.children if c.dep_ in {"dobj", "nsubj", "nsubjpass", "attr"} and _is_content(c)]
-                if not arguments or any(_stem(a) in summary_stems for a in arguments):
+            arguments = [c for c in verb.children
+                         if c.dep_ in {"dobj", "nsubj", "nsubjpass", "attr", "acomp", "pobj"} and _is_content(c)]
+            arguments += [g for c in verb.children if c.dep_ == "prep" for g in c.children
+                          if g.dep_ == "pobj" and _is_content(g)]
+            if verb.is_stop or not _is_content(verb):  # a copula: what it joins must be kept
+                if sum(_stem(a) in summary_stems for a in arguments) >= min(2, len(arguments)) > 0:
                     return True
+                continue
+            if _stem(verb) not in summary_stems:
+                continue
+            if arguments:
+                if any(_stem(a) in summary_stems for a in arguments):
+                    return True
+                continue
+            # no content arguments (a pronoun subject): the rest of its clause must be kept too
+            clause = {_stem(t) for t in verb.subtree if _is_content(t) and t is not verb}
+            if clause and len(clause & summary_stems) >= max(1, len(clause) // 2):
+                return True
         return False
     return any(_stem(t) in summary_stems for t in others)
 
@@ -316,11 +330,25 @@ def _hedge(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     rule = rules()["checks"]["hedge"]
     words = set(rule["approximators"]) | set(rule["quantifiers"])
 
+    quantifiers = set(rule["quantifiers"])
+
     def is_marker(t: "Token") -> bool:
         if t.lower_ not in words or t.like_num:
             return False
         nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
-        return not (nxt is not None and (nxt.like_num or nxt.lower_ in {"than", "to"}))  # number qualifiers
+        if nxt is not None and (nxt.like_num or nxt.lower_ in {"than", "to"}):
+            return False  # a number's qualifier: number-qualifier's business
+        if t.lower_ in quantifiers:
+            # "some residents celebrated", "control of most of the city": a quantifier on who or what the
+            # happening is about; not one in a circumstance ("on the facades of some buildings",
+            # "over the past few weeks")
+            noun = t if t.pos_ in {"NOUN", "PRON", "ADJ"} and t.dep_ != "amod" and t.dep_ != "det" else t.head
+            core = {"nsubj", "nsubjpass", "dobj", "attr"}
+            if noun.dep_ in core:
+                return True
+            return noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.dep_ in core | {"pobj"} \
+                and noun.head.head.lemma_.lower() in {"control", "most", "part", "parts", "much", "all", "half"}
+        return True
 
     return _marker_check(summary, sources, is_marker, lambda t: t.lower_ in words, "hedge")
 
@@ -330,9 +358,12 @@ def _modality(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     verbs, nouns, modals, adverbs = (set(rule[k]) for k in ("verbs", "nouns", "modals", "adverbs"))
     keep = set(rule["keep"])
 
+    def for_pobj(t: "Token") -> list["Token"]:  # "scheduled for public release", "due for delivery"
+        return [g for c in t.children if c.dep_ == "prep" and c.lower_ == "for" for g in c.children if g.dep_ == "pobj"]
+
     def is_marker(t: "Token") -> bool:
         if t.lemma_.lower() in verbs and t.pos_ in {"VERB", "ADJ", "AUX"}:
-            return any(c.dep_ in {"xcomp", "ccomp"} for c in t.children)
+            return any(c.dep_ in {"xcomp", "ccomp"} for c in t.children) or bool(for_pobj(t))
         if t.lower_ in modals and t.dep_ == "aux":
             return True
         if t.lower_ in adverbs:
@@ -347,7 +378,7 @@ def _modality(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     def scope_of(t: "Token") -> set["Token"]:
         if t.lemma_.lower() in nouns:
             return {c for c in t.children if c.dep_ in {"acl", "relcl"}}
-        return _scope(t)
+        return _scope(t) | set(for_pobj(t))
 
     summary_stems = _stems(summary)
     if any(keeps(t) for t in summary):
@@ -440,8 +471,11 @@ def _attribution(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
 
 
 def _quoted_stems(doc: "Doc") -> set[str]:
+    """Stems of the words a source puts in short quotation marks (at most four words: "resting",
+    "totally liberated"): a party's own wording; long quotations are statements, left to attribution."""
     text = doc.text
-    spans = [(m.start(), m.end()) for m in re.finditer(r"[\"“][^\"“”]{2,}[\"”]", text)]
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[\"“][^\"“”]{2,}[\"”]", text)
+             if len(m.group(0).split()) <= 4]
     return {_stem(t) for t in doc if _is_content(t) and any(a < t.idx < b for a, b in spans)}
 
 
@@ -519,6 +553,8 @@ def _unintroduced_referent(summary: "Doc", sources: Sequence["Doc"]) -> list[str
             named = any(c.pos_ == "PROPN" or c.ent_type_ for c in t.subtree if c is not t)
             named = named or t.dep_ == "appos" or any(c.dep_ == "appos" for c in t.children)
             named = named or t.head.pos_ == "PROPN" and t.dep_ in {"appos", "compound"}
+            # "... advance of Islamic State ..., besieging the militants": a name given earlier
+            named = named or any(u.pos_ == "PROPN" and u.ent_type_ not in {"NORP", "DATE", "TIME"} for u in summary[: t.i])
             if not named:
                 found.append(f"'the {t.text}': which?")
                 continue
