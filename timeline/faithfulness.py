@@ -308,7 +308,7 @@ def _kept(scope: set["Token"], summary_stems: set[str]) -> bool:
                 continue
             # no content arguments (a pronoun subject): the rest of its clause must be kept too
             clause = {_stem(t) for t in verb.subtree if _is_content(t) and t is not verb}
-            if clause and len(clause & summary_stems) >= max(1, len(clause) // 2):
+            if not clause or len(clause & summary_stems) >= max(1, len(clause) // 2):
                 return True
         return False
     return any(_stem(t) in summary_stems for t in others)
@@ -540,6 +540,7 @@ def _running_total(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
 def _unintroduced_referent(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     rule = rules()["checks"]["unintroduced-referent"]
     generic = set(rule["generic_nouns"])
+    places = set(rule["place_nouns"])
     quoted = [(m.start(), m.end()) for m in re.finditer(r"[\"“][^\"“”]*[\"”]", summary.text)]
     found = []
     for t in summary:
@@ -553,8 +554,10 @@ def _unintroduced_referent(summary: "Doc", sources: Sequence["Doc"]) -> list[str
             named = any(c.pos_ == "PROPN" or c.ent_type_ for c in t.subtree if c is not t)
             named = named or t.dep_ == "appos" or any(c.dep_ == "appos" for c in t.children)
             named = named or t.head.pos_ == "PROPN" and t.dep_ in {"appos", "compound"}
-            # "... advance of Islamic State ..., besieging the militants": a name given earlier
-            named = named or any(u.pos_ == "PROPN" and u.ent_type_ not in {"NORP", "DATE", "TIME"} for u in summary[: t.i])
+            # "... advance of Islamic State ..., besieging the militants": a name of that kind given earlier
+            kinds = {"GPE", "LOC", "FAC"} if t.lemma_.lower() in places else {"ORG", "NORP", "GPE"}
+            named = named or any(u.pos_ == "PROPN" and u.ent_type_ in kinds and not (
+                t.lemma_.lower() in places and u.dep_ in {"poss", "compound"}) for u in summary[: t.i])
             if not named:
                 found.append(f"'the {t.text}': which?")
                 continue
