@@ -342,6 +342,8 @@ def _hedge(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
             # "some residents celebrated", "control of most of the city": a quantifier on who or what the
             # happening is about; not one in a circumstance ("on the facades of some buildings",
             # "over the past few weeks")
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in t.children):
+                return True  # a partitive: "most of the city", "parts of Benghazi"
             noun = t if t.pos_ in {"NOUN", "PRON", "ADJ"} and t.dep_ != "amod" and t.dep_ != "det" else t.head
             core = {"nsubj", "nsubjpass", "dobj", "attr"}
             if noun.dep_ in core:
