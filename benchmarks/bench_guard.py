@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'':9s} {'  without meaning-only':23s} pairs={s['pairs']:3d} unfaithful={s['unfaithful']:3d} "
               f"precision={s['precision']:.2f} recall={s['recall']:.2f} (unfaithful pairs whose only errors are "
               "'meaning'/'fragment', which no check targets, left out)")
-        for origin in ("seeds", "semeval"):
+        for origin in ("seeds", "semeval", "fresh"):
             picked = [k for k, r in enumerate(rows) if r["id"].startswith(origin)]
             if picked:
                 s = score([rows[k] for k in picked], [full[k] for k in picked])
