@@ -689,10 +689,11 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
 _REMOVABLE = {"relcl", "appos", "advcl", "acl", "parataxis"}
 
 
-def compress(sentence: str, *, max_words: int = 28, cache_dir: Path | None = None) -> str:
+def compress(sentence: str, *, max_words: int = 32, cache_dir: Path | None = None) -> str:
     """``sentence`` with non-restrictive clauses removed until it has at most ``max_words`` words.
 
-    Removed: a relative clause, apposition, adverbial or participial clause set off by a comma (so
+    Removed, side remarks first (relative clauses, appositions, participial phrases), then adverbial
+    clauses, which often carry a consequence ("..., killing more than 40 people"): a clause set off by a comma (so
     restrictive ones, which change what a noun refers to, stay), never a clause holding the
     sentence's reporting verb, a negation, a modal or a number's qualifier. The words kept are the
     source's own, in its order; only the spacing around removed stretches is tidied.
@@ -722,7 +723,7 @@ def compress(sentence: str, *, max_words: int = 28, cache_dir: Path | None = Non
             continue  # the clause is (part of) a speaker: "..., the city's mayor Hussein al-Dawadi said"
         candidates.append((first - 1, last, len(span), t))
     removed: set[int] = set()
-    for start, end, _, clause in sorted(candidates, key=lambda c: -c[2]):
+    for start, end, _, clause in sorted(candidates, key=lambda c: (c[3].dep_ == "advcl", -c[2])):
         if len([t for t in doc if not t.is_punct and t.i not in removed]) <= max_words:
             break
         if any(i in removed for i in range(start, end + 1)):
