@@ -9,6 +9,9 @@ summary caches, after the model is loaded (cold conversion excluded; see ``--con
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --full       # + a seeds-sized run
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --seeds      # + the real seeds timeline
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --dtypes     # + bf16 vs fp32 decode
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --prompts --skip-baseline --entries 8
+        # the grounded prompt (entry v2: sources + parse facts, meaning guard) against the plain one
+        # (entry_plain = entry v1), same entries, same run; --dump FILE writes the summaries with sources
 
 Targets: <= 10 s per entry; a seeds-sized run (60 entries, 10 month paragraphs, 1 overview) and the
 real seeds timeline (``--seeds``: every stage of ``build_timeline``, summaries from an empty cache)
@@ -82,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--thread-counts", default="", help="e.g. 1,2: also time bf16 batch-8 decoding per thread count")
     parser.add_argument("--convert", action="store_true", help="time a cold conversion (deletes the dense cache)")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--prompts", action="store_true",
+                        help="time the plain prompt (entry_plain) against the grounded one (entry), same entries")
+    parser.add_argument("--dump", type=Path, default=None, help="with --prompts: write the summaries as JSON lines")
     args = parser.parse_args(argv)
 
     import torch
@@ -113,10 +119,37 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(subset)} entries in {seconds:.1f} s = {per:.2f} s/entry   {summarizer.report()}")
         return per
 
+    if args.prompts:
+        import json
+
+        outputs = {}
+
+        def run_kept(name, template):
+            model.to(torch.bfloat16)
+            summarizer = Summarizer("default", cache_path=work / f"{name}.json", progress=False,
+                                    generator=ChatGenerator.wrap(model, tokenizer, f"{model_id}:{name}"),
+                                    model_id=f"{model_id}:{name}", batch_size=args.batch_size, entry_template=template)
+            out, seconds = timed(lambda: summarizer.summarize_entries(entries[: args.entries]))
+            outputs[name] = out
+            print(f"{name:9s} template={template:12s}: {args.entries} entries in {seconds:.1f} s = "
+                  f"{seconds / args.entries:.2f} s/entry (guard and retries included)   {summarizer.report()}")
+            return seconds / args.entries
+
+        plain = run_kept("plain", "entry_plain")
+        grounded = run_kept("grounded", "entry")
+        print(f"grounded / plain: {grounded / plain:.2f}x  ({plain:.2f} -> {grounded:.2f} s/entry; target <= 10 s/entry; "
+              f"load average now {os.getloadavg()[0]:.1f})")
+        if args.dump:
+            with open(args.dump, "w", encoding="utf-8") as fh:
+                for name, out in outputs.items():
+                    for e in out:
+                        fh.write(json.dumps({"prompt": name, "sources": [r.sentence for r in e.sources],
+                                             "summary": e.summary, "rule": e.extra.get("summary_rule"),
+                                             "checks": e.extra.get("summary_checks")}, ensure_ascii=False) + "\n")
     if not args.skip_baseline:
         base = run("baseline", torch.float32, "entry_verbose", 1, entries[: args.baseline_entries])
-    best = run("improved", torch.bfloat16, "entry", args.batch_size, entries[: args.entries])
-    if not args.skip_baseline:
+    best = run("improved", torch.bfloat16, "entry", args.batch_size, entries[: args.entries]) if not args.prompts else None
+    if not args.skip_baseline and best is not None:
         print(f"speed-up: {base / best:.1f}x  (baseline {base:.2f} s/entry -> improved {best:.2f} s/entry; "
               f"target <= 10 s/entry)")
 

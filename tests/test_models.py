@@ -219,3 +219,74 @@ def test_small_model_converts_once_then_loads_from_dense_cache(model_cache, monk
     monkeypatch.setattr(models, "convert_gguf", no_conversion)
     again, tokenizer2, _ = models.load_causal_lm("small", cache_dir=model_cache)
     assert _greedy(again, tokenizer2, text) == first  # same weights and tokenizer as just converted
+
+
+# ---- the one-time preparation: announced, checked, one progress display ----------------------------
+
+
+def test_announcement_says_what_how_long_and_what_it_needs(tmp_path):
+    text = models.announcement("default", tmp_path / "dense" / "x")
+    assert "join its 22 weight packages" in text and "bfloat16" in text
+    assert "about 2 minutes" in text and "11 GB of free memory" in text and "3.6 GB of disk" in text
+    assert str(tmp_path) in text
+
+
+def _fake_machine(monkeypatch, memory_gb: float, disk_gb: float) -> None:
+    monkeypatch.setattr(models, "available_memory", lambda: int(memory_gb * models.GB))
+    monkeypatch.setattr(models, "free_disk", lambda path: int(disk_gb * models.GB))
+    monkeypatch.delenv("TIMELINE_SKIP_RESOURCE_CHECK", raising=False)
+
+
+def test_short_memory_stops_before_anything_is_written(monkeypatch, tmp_path):
+    _fake_machine(monkeypatch, memory_gb=6.2, disk_gb=50)
+    with pytest.raises(models.NotEnoughResources, match=r"11 GB of free memory is needed, 6.2 GB is available"):
+        models.check_resources("default", tmp_path / "dense" / "x")
+    _fake_machine(monkeypatch, memory_gb=20, disk_gb=1.0)
+    with pytest.raises(models.NotEnoughResources, match=r"3.6 GB of disk is needed .* 1.0 GB is free"):
+        models.check_resources("default", tmp_path / "dense" / "x")
+    _fake_machine(monkeypatch, memory_gb=20, disk_gb=50)
+    models.check_resources("default", tmp_path / "dense" / "x")  # enough: no error
+    _fake_machine(monkeypatch, memory_gb=1, disk_gb=1)
+    monkeypatch.setenv("TIMELINE_SKIP_RESOURCE_CHECK", "1")
+    models.check_resources("default", tmp_path / "dense" / "x")  # the user chose to try anyway
+
+
+def test_prepare_announces_then_checks_before_converting(monkeypatch, tmp_path, capsys):
+    _fake_machine(monkeypatch, memory_gb=0.5, disk_gb=50)
+    monkeypatch.setattr(models, "_source_description", lambda name: {"model": name})
+
+    def no_conversion(*args, **kwargs):
+        raise AssertionError("must stop before converting")
+
+    monkeypatch.setattr(models, "convert_gguf", no_conversion)
+    monkeypatch.setattr(models, "join_parts", no_conversion)
+    with pytest.raises(models.NotEnoughResources, match="small"):
+        models.prepare_dense("small", cache_dir=tmp_path)
+    err = capsys.readouterr().err
+    assert err.startswith("Preparing model 'small' once") and "1.5 GB of free memory" in err
+    assert not (tmp_path / "dense").exists()
+
+
+def test_progress_display_has_one_line_per_stage_off_a_terminal():
+    import io
+
+    out = io.StringIO()
+    shown = models.Progress(out)
+    for stage, total in (("join", 22), ("convert", 339), ("write", 0)):
+        shown.begin(stage, total, "items")
+        shown.advance(total)
+        shown.end()
+    lines = out.getvalue().splitlines()
+    assert [line.split(" done")[0] for line in lines] == [
+        "[1/3] join  22/22 items", "[2/3] convert  339/339 items", "[3/3] write"]
+
+
+@pytest.mark.model
+def test_conversion_shows_our_progress_and_no_third_party_bars(tmp_path, capfd):
+    models.prepare_dense("small", cache_dir=tmp_path)
+    err = capfd.readouterr().err
+    assert "Preparing model 'small' once" in err and "[2/3] convert" in err and "[3/3] write" in err
+    for leak in ("Converting and de-quantizing", "Loading weights", "Writing model shards", "it/s"):
+        assert leak not in err, leak
+    models.load_causal_lm("small", cache_dir=tmp_path)
+    assert "Loading weights" not in capfd.readouterr().err

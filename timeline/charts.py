@@ -29,6 +29,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.textpath import TextPath
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from .datetext import reader_date, span_text
 from .records import Article, ReferenceDate, Timex, TimelineEntry
 
 #: Resolution of the PNG files; the SVGs are resolution-free.
@@ -192,8 +193,8 @@ def entry_lane(entry: TimelineEntry) -> str:
 
 
 def date_range_text(first: date, last: date) -> str:
-    """``2016-02-23`` for one day, ``2016-02-15 – 2016-02-21`` for a stretch."""
-    return first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
+    """``23 Feb 2016`` for one day, ``15–21 Feb 2016`` for a stretch (``datetext.span_text``)."""
+    return span_text(first, last)
 
 
 def _quarter_start(day: date) -> date:
@@ -518,8 +519,8 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
         col, row = divmod(i, key_rows)
         x_in = 0.3 + col * col_w
         y_in = key_top + 0.2 + row * key_line
-        date_text = e.date if len(e.date) <= 12 else e.start.isoformat()
-        head = f"{numbers[id(e)]:>3}  {date_text:<11} "
+        date_text = reader_date(e.date, e.granularity)
+        head = f"{numbers[id(e)]:>3}  {date_text:<16} "
         fig.text(x_in / fig_w, 1 - y_in / fig_h, literal(head), fontsize=8, family="monospace", va="center",
                  color="#222222")
         place = ", ".join(e.places[:2]) or "no place"
@@ -583,6 +584,19 @@ def _period_note(period) -> str:
     return kind
 
 
+def _date_lines(entry: TimelineEntry) -> list[str]:
+    """The date a reader reads ("Tue 23 Feb 2016", "week of 15 Feb 2016"), then, in small print, the
+    article's own words when they were relative ("'last week'"), else the day range of a stretch."""
+    lines = [reader_date(entry.date, entry.granularity)]
+    said = next((ref.timex for ref in entry.sources if ref.timex), None)
+    quoted = reader_date(entry.date, entry.granularity, said)
+    if quoted != lines[0]:
+        lines.append(quoted[len(lines[0]):].strip(" ()"))
+    elif entry.start != entry.end:
+        lines.append(date_range_text(entry.start, entry.end))
+    return lines
+
+
 def _month_title(label: str) -> str:
     """``2016-08`` -> ``August 2016``; other labels unchanged."""
     try:
@@ -627,7 +641,7 @@ def _summary_units(entries, periods, overview, wrap: int, wide_wrap: int) -> lis
                 unit.append(_Block("period", lines, len(lines) + 2.55, title=f"{_month_title(label)} in brief",
                                    note=_period_note(period)))
         lines = tuple(textwrap.wrap(entry_label(e), width=wrap) or [""])
-        date_lines = 2 if e.start != e.end else 1
+        date_lines = len(_date_lines(e))
         height = max(len(lines) + 1, len(_place_lines(e)), date_lines) + 0.65
         unit.append(_Block("entry", lines, height, entry=e))
         units.append(unit)
@@ -708,10 +722,10 @@ def summary_timeline(entries: Sequence[TimelineEntry], *, periods: Sequence = ()
             else:
                 e = block.entry
                 colour = "#777777" if not e.in_campaign else "#111111"
-                put(date_col, y, e.date if len(e.date) <= 14 else e.start.isoformat(), fontsize=9,
-                    family="monospace", color=colour)
-                if e.start != e.end:
-                    put(date_col, y + line, date_range_text(e.start, e.end), fontsize=6.5, color="#666666")
+                shown, *note = _date_lines(e)
+                put(date_col, y, shown, fontsize=8.5, color=colour)
+                for text in note:
+                    put(date_col, y + line, text, fontsize=6.5, color="#666666")
                 for i, place in enumerate(_place_lines(e)):
                     put(place_col, y + i * line, place, fontsize=9, color=colour)
                 for i, text in enumerate(block.lines):

@@ -105,6 +105,8 @@ def entry_record(entry: TimelineEntry) -> dict:
         "in_campaign": bool(entry.in_campaign),
         "places": list(entry.places),
         "merge_note": entry.merge_note,
+        **({"summary_rule": entry.extra["summary_rule"], "summary_checks": list(entry.extra.get("summary_checks", ()))}
+           if entry.extra.get("summary_rule") else {}),  # how the summary was made, which guard checks fired
         "sources": [source_record(s) for s in entry.sources],
     }
 

@@ -59,6 +59,11 @@ class ModelNotInstalled(RuntimeError):
     """A model's weight package is missing; the message says which pip command fixes it."""
 
 
+class NotEnoughResources(RuntimeError):
+    """The one-time model preparation would run out of memory or disk; the message says how much is
+    needed, how much there is, and what to do."""
+
+
 @cache
 def model_specs() -> dict[str, dict]:
     with open(RESOURCES / "models.toml", "rb") as fh:
@@ -211,7 +216,7 @@ def _manifest_matches(target: Path, parts: Sequence[Path]) -> bool:
     )
 
 
-def join_parts(parts: Sequence[Path], target: Path) -> Path:
+def join_parts(parts: Sequence[Path], target: Path, *, progress: "Progress | None" = None) -> Path:
     """Concatenate ``parts`` in order into ``target`` (reused when its manifest matches the parts).
 
     The join is written to a temporary file, checked against the summed part sizes, renamed into
@@ -243,6 +248,8 @@ def join_parts(parts: Sequence[Path], target: Path) -> Path:
                         whole.update(chunk)
                         size += len(chunk)
                 records.append({"file": part.name, "size": size, "sha256": digest.hexdigest()})
+                if progress is not None:
+                    progress.advance()
             out.flush()
             os.fsync(out.fileno())
         total = sum(r["size"] for r in records)
@@ -304,8 +311,12 @@ def _gguf_file(name: str) -> Path:
     return path
 
 
-def convert_gguf(gguf: Path, out_dir: Path, dtype: str, *, source: dict | None = None) -> Path:
-    """Write a dense safetensors copy (model + tokenizer) of a GGUF model to ``out_dir``, atomically."""
+def convert_gguf(gguf: Path, out_dir: Path, dtype: str, *, source: dict | None = None,
+                 progress: "Progress | None" = None) -> Path:
+    """Write a dense safetensors copy (model + tokenizer) of a GGUF model to ``out_dir``, atomically.
+
+    Third-party progress bars are silenced; the tensor loop and the write show in ``progress``.
+    """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -313,8 +324,11 @@ def convert_gguf(gguf: Path, out_dir: Path, dtype: str, *, source: dict | None =
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
-    loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    with _QuietThirdParty(progress):
+        if progress is not None:
+            progress.begin("convert")
+        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
     config = loaded.config
     # the rebuilt model is a plain dense model: drop the GGUF quantization marker from its config
     if getattr(config, "quantization_config", None) is not None:
@@ -328,10 +342,15 @@ def convert_gguf(gguf: Path, out_dir: Path, dtype: str, *, source: dict | None =
     dense.generation_config = loaded.generation_config
     del loaded, state
 
+    if progress is not None:
+        progress.end()
     tmp = Path(tempfile.mkdtemp(prefix=out_dir.name + ".", suffix=".partial", dir=out_dir.parent))
     try:
-        dense.save_pretrained(tmp, safe_serialization=True)
-        tokenizer.save_pretrained(tmp)
+        if progress is not None:
+            progress.begin("write")
+        with _QuietThirdParty(None):
+            dense.save_pretrained(tmp, safe_serialization=True)
+            tokenizer.save_pretrained(tmp)
         info = dict(source or {}, dtype=dtype, gguf=gguf.name,
                     seconds=round(time.perf_counter() - started, 1))
         _write_json_atomic(tmp / "timeline_source.json", info)
@@ -343,6 +362,8 @@ def convert_gguf(gguf: Path, out_dir: Path, dtype: str, *, source: dict | None =
             os.replace(out_dir, stale)
             shutil.rmtree(stale, ignore_errors=True)
         os.replace(tmp, out_dir)
+        if progress is not None:
+            progress.end()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -366,9 +387,193 @@ def _dense_cache_valid(folder: Path, source: dict) -> bool:
     return all(info.get(k) == v for k, v in source.items())
 
 
+# --------------------------------------------------------------------------------------------------
+# the one-time preparation: announced, checked against the machine, one progress display
+
+GB = 1024 ** 3
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new process (``MemAvailable`` in /proc/meminfo), None if unknown."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def free_disk(path: Path) -> int | None:
+    """Free bytes on the file system holding ``path`` (its nearest existing parent), None if unknown."""
+    path = Path(path)
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    try:
+        return shutil.disk_usage(path).free
+    except OSError:
+        return None
+
+
+def preparation_needs(name: str) -> dict:
+    """What the one-time preparation of ``name`` takes: minutes, memory and disk (GB), from models.toml."""
+    s = spec(name)
+    return {"minutes": float(s.get("prepare_minutes", 1)), "memory_gb": float(s.get("prepare_memory_gb", 0)),
+            "disk_gb": float(s.get("prepare_disk_gb", 0))}
+
+
+def announcement(name: str, folder: Path) -> str:
+    """What the user is told before the one-time preparation starts."""
+    s, needs = spec(name), preparation_needs(name)
+    steps = (f"join its {s['parts']} weight packages into one GGUF file, " if s["kind"] == "gguf-parts" else "")
+    minutes = needs["minutes"]
+    took = f"about {minutes:g} minute{'s' if minutes != 1 else ''}" if minutes >= 1 else "under a minute"
+    return (f"Preparing model {name!r} once ({s.get('description', s['gguf_name'])}): the weights are "
+            f"{steps}converted to {default_dtype(name)} and written to {folder}. This takes {took} "
+            f"and needs about {needs['memory_gb']:g} GB of free memory and {needs['disk_gb']:g} GB of disk; "
+            "later runs load the prepared copy in seconds.")
+
+
+def check_resources(name: str, folder: Path) -> None:
+    """Stop before the preparation when the machine lacks the memory or disk it needs.
+
+    Raises ``NotEnoughResources`` naming what is short. ``TIMELINE_SKIP_RESOURCE_CHECK=1`` skips the
+    check (the figures in models.toml were measured on one machine; another may manage with less).
+    """
+    if os.environ.get("TIMELINE_SKIP_RESOURCE_CHECK") == "1":
+        return
+    needs = preparation_needs(name)
+    problems = []
+    memory = available_memory()
+    if memory is not None and memory < needs["memory_gb"] * GB:
+        problems.append(f"{needs['memory_gb']:g} GB of free memory is needed, {memory / GB:.1f} GB is available "
+                        "(close other programs)")
+    disk = free_disk(folder)
+    if disk is not None and disk < needs["disk_gb"] * GB:
+        problems.append(f"{needs['disk_gb']:g} GB of disk is needed in {folder.parent}, {disk / GB:.1f} GB is free "
+                        "(free some space or point TIMELINE_CACHE at a larger disk)")
+    if problems:
+        raise NotEnoughResources(
+            f"cannot prepare model {name!r}: " + "; ".join(problems) + ". Nothing was written. "
+            "Other choices: the small model (model='small', fast but unfaithful), or "
+            "TIMELINE_SKIP_RESOURCE_CHECK=1 to try anyway.")
+
+
+class Progress:
+    """One progress display for the preparation's stages (join, convert, write) on stderr.
+
+    On a terminal it redraws one line ("[2/3] convert  143/339 tensors  41 s"); elsewhere (logs,
+    notebooks, CI) it prints one line per finished stage, so output stays readable.
+    """
+
+    STAGES = ("join", "convert", "write")
+
+    def __init__(self, stream=None, *, enabled: bool = True):
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = enabled
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.perf_counter()
+        self.stage = ""
+        self.stage_started = self.started
+        self.done = 0
+        self.total = 0
+        self.unit = ""
+
+    def say(self, text: str) -> None:
+        if self.enabled:
+            print(text, file=self.stream, flush=True)
+
+    def begin(self, stage: str, total: int = 0, unit: str = "") -> None:
+        self.stage, self.total, self.unit, self.done = stage, total, unit, 0
+        self.stage_started = time.perf_counter()
+        self._draw()
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        if self.tty:
+            self._draw()
+
+    def end(self) -> None:
+        seconds = time.perf_counter() - self.stage_started
+        if self.enabled:
+            line = f"{self._head()} done in {seconds:.0f} s"
+            print(("\r" + line + " " * 10) if self.tty else line, file=self.stream, flush=True)
+
+    def _head(self) -> str:
+        number = self.STAGES.index(self.stage) + 1 if self.stage in self.STAGES else 0
+        count = f"  {self.done}/{self.total} {self.unit}" if self.total else ""
+        return f"[{number}/{len(self.STAGES)}] {self.stage}{count}"
+
+    def _draw(self) -> None:
+        if self.enabled and self.tty:
+            seconds = time.perf_counter() - self.stage_started
+            print(f"\r{self._head()}  {seconds:.0f} s", end="", file=self.stream, flush=True)
+
+
+class _QuietThirdParty:
+    """Silence the progress bars transformers and huggingface_hub would print during a conversion,
+    routing the GGUF tensor loop ("Converting and de-quantizing GGUF tensors") into ``progress``."""
+
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+        self.undo: list = []
+
+    def __enter__(self):
+        try:
+            from transformers.utils import logging as hf_logging
+
+            was_enabled = hf_logging.is_progress_bar_enabled()
+            hf_logging.disable_progress_bar()
+            self.undo.append(lambda: hf_logging.enable_progress_bar() if was_enabled else None)
+        except ImportError:
+            pass
+        try:
+            import huggingface_hub.utils as hub_utils
+
+            hub_was = not hub_utils.are_progress_bars_disabled()
+            hub_utils.disable_progress_bars()
+            self.undo.append(lambda: hub_utils.enable_progress_bars() if hub_was else None)
+        except (ImportError, AttributeError):
+            pass
+        try:
+            import transformers.modeling_gguf_pytorch_utils as gguf_utils
+
+            original = gguf_utils.tqdm
+            progress = self.progress
+
+            def routed(iterable=None, *args, **kwargs):
+                items = list(iterable) if iterable is not None else []
+                if progress is not None:
+                    progress.begin("convert", len(items), "tensors")
+                for item in items:
+                    yield item
+                    if progress is not None:
+                        progress.advance()
+
+            gguf_utils.tqdm = routed
+            self.undo.append(lambda: setattr(gguf_utils, "tqdm", original))
+        except (ImportError, AttributeError):
+            pass
+        return self
+
+    def __exit__(self, *exc):
+        for undo in reversed(self.undo):
+            undo()
+        return False
+
+
 def prepare_dense(name: str, dtype: str | None = None, *, cache_dir: Path | None = None,
-                  keep_gguf: bool = False) -> Path:
-    """Make sure the dense cache of registry model ``name`` exists and matches the installed packages."""
+                  keep_gguf: bool = False, progress: bool = True, stream=None) -> Path:
+    """Make sure the dense cache of registry model ``name`` exists and matches the installed packages.
+
+    When it has to be made, the user is told first what happens, how long it takes and what it needs
+    (``announcement``), the machine is checked for that memory and disk (``check_resources``, which
+    stops with ``NotEnoughResources`` before anything is written), and one display shows the join,
+    convert and write stages (``Progress``; ``progress=False`` silences it).
+    """
     dtype = dtype or default_dtype(name)
     s = spec(name)
     if s["kind"] not in ("gguf-parts", "gguf-file"):
@@ -377,16 +582,23 @@ def prepare_dense(name: str, dtype: str | None = None, *, cache_dir: Path | None
     folder = dense_cache_dir(name, dtype, cache_dir=cache_dir)
     if _dense_cache_valid(folder, source):
         return folder
+    shown = Progress(stream, enabled=progress)
+    shown.say(announcement(name, folder))
+    check_resources(name, folder)
     if s["kind"] == "gguf-parts":
-        joined = join_parts(part_paths(name), cache_root(cache_dir) / "gguf" / s["gguf_name"])
+        parts = part_paths(name)
+        shown.begin("join", len(parts), "parts")
+        joined = join_parts(parts, cache_root(cache_dir) / "gguf" / s["gguf_name"], progress=shown)
+        shown.end()
         try:
-            convert_gguf(joined, folder, dtype, source=source)
+            convert_gguf(joined, folder, dtype, source=source, progress=shown)
         finally:
             if not keep_gguf:
                 joined.unlink(missing_ok=True)
                 _manifest_path(joined).unlink(missing_ok=True)
     else:
-        convert_gguf(_gguf_file(name), folder, dtype, source=source)
+        convert_gguf(_gguf_file(name), folder, dtype, source=source, progress=shown)
+    shown.say(f"model {name!r} prepared in {time.perf_counter() - shown.started:.0f} s: {folder}")
     return folder
 
 
@@ -416,8 +628,9 @@ def load_causal_lm(name: str = "default", *, cache_dir: Path | None = None,
             "not a local model folder, and not a hub id (owner/name)"
         )
     try:
-        tokenizer = AutoTokenizer.from_pretrained(folder, **extra)
-        model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch_dtype, **extra)
+        with _QuietThirdParty(None):  # no "Loading weights" bar from transformers
+            tokenizer = AutoTokenizer.from_pretrained(folder, **extra)
+            model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch_dtype, **extra)
     except OSError as err:
         if extra:
             raise ModelNotInstalled(

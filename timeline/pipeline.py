@@ -271,6 +271,8 @@ def _period_record(period) -> dict:
         "text": period.text,
         "extractive": period.extractive,
         "guarded": period.guarded,
+        "rule": getattr(period, "rule", ""),
+        "checks": list(getattr(period, "checks", ())),
         "sources": list(period.sources),
     }
 

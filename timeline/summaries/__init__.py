@@ -1,12 +1,20 @@
-"""One-sentence entry summaries, month paragraphs and a campaign overview, guarded for faithfulness.
+"""One-sentence entry summaries, month paragraphs and an overview, guarded for faithfulness.
+
+The package: this module (the ``Summarizer``, its cache and the names-and-numbers guard),
+``generation`` (the local causal LM behind it), ``grounding`` (what the prompt is told about each
+source sentence: who did what to whom, according to whom, and the words to keep).
 
 Why a guard: small instruction models readily "improve" a summary with a name or a number they
-remember rather than read (a wrong year, "ISIL" for a text that says "Islamic State", a general who
-is not mentioned). A timeline that states such things as fact is worse than no summary. So every
-generated text is checked by ``unsupported_tokens``: each number and each capitalised name in it
-must occur in the sentences it summarises. A rejected answer is retried once with a stricter prompt;
-if that is rejected too, the summary falls back to the most central source sentence
-(``extractive=True``), which is faithful by construction.
+remember rather than read, and, worse, restate what they read with another meaning: roles swapped,
+hedges dropped, a party's claim stated as fact. A timeline that states such things is worse than no
+summary. So every generated text is checked twice: by ``unsupported_tokens`` (each number and
+capitalised name must occur in the sentences it summarises) and by the meaning checks of
+``timeline.faithfulness`` (rules as data in ``resources/faithfulness.toml``). A rejected answer is
+retried once with a stricter prompt that names the checks that failed; if that is rejected too, an
+entry falls back to a source sentence with its side clauses removed (``faithfulness.compress``), a
+month paragraph is left out (repeating its entries' first lines says nothing), the overview falls
+back to its most central entries. The names of the checks that fired go into the provenance
+(``entry.extra["summary_checks"]``, ``PeriodSummary.checks``).
 
 Why a cache: generation is the only slow stage (seconds per entry on a CPU) and the weights are a
 1 GB download. Model outputs are stored in a JSON file keyed by a hash of everything that determines
@@ -15,7 +23,7 @@ deterministically, so a rerun is instant and byte-identical and a reader or CI w
 reproduces the published summaries from the committed cache. The model is loaded lazily, on the
 first cache miss only.
 
-Prompts and the guard's word tables are data: ``resources/prompts.toml``.
+Prompts and the guard's word tables are data: ``resources/prompts.toml``, ``resources/faithfulness.toml``.
 """
 from __future__ import annotations
 
@@ -25,6 +33,7 @@ import json
 import os
 import re
 import tempfile
+import time
 import tomllib
 import unicodedata
 from collections import Counter
@@ -34,10 +43,13 @@ from functools import cache
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-from . import models
-from .records import TimelineEntry
+from .. import faithfulness, models
+from ..datetext import month_label, reader_date
+from ..records import TimelineEntry
+from .generation import ChatGenerator, default_threads
+from .grounding import facts_block
 
-RESOURCES = Path(__file__).with_name("resources")
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 CACHE_FORMAT = "timeline-summary-cache/1"
 
 #: A chat: [{"role": "system"|"user", "content": str}, ...]
@@ -60,6 +72,7 @@ class PeriodSummary:
     sources: tuple[str, ...]  # dates (TIMEX3 values) of the entries the text was made from
     rule: str = ""  # how the text was made: "generated:<template>" or "extractive:central-entries"
     rejected: tuple[str, ...] = ()  # names/numbers the guard found unsupported in rejected answers
+    checks: tuple[str, ...] = ()  # names of the guard's checks that rejected a generation (faithfulness.toml)
 
 
 @cache
@@ -252,6 +265,8 @@ def unsupported_tokens(summary: str, sources: Sequence[str]) -> list[str]:
             run = [t for t in run if _number_value(t) is None]
             if not run or any(_contains_run(toks, run) for toks in source_tokens):
                 continue
+            if len(run) > 1 and "".join(run) in all_tokens:
+                continue  # "Apple Insider" for "AppleInsider"
             if len(run) == 1 and _variant_of(run[0], capitalised):
                 continue
             # a run not found whole: report its words that are not names in the sources
@@ -276,6 +291,45 @@ def central_sentence(sentences: Sequence[str]) -> str:
 
     best = max(range(len(sentences)), key=lambda i: (score(i), -i))
     return sentences[best]
+
+
+def guard(text: str, task) -> list[faithfulness.Finding]:
+    """Every reason to reject ``text`` for ``task``: names and numbers against everything the prompt
+    showed (``task.support``), then the meaning checks of ``timeline.faithfulness`` against what it
+    summarises (``task.sources``: source sentences for an entry, entry texts for a paragraph)."""
+    found = [faithfulness.Finding("names-and-numbers", f"not in the sources: {t}")
+             for t in unsupported_tokens(text, task.support)]
+    return found + faithfulness.check(text, task.sources or task.support, skip={"names-and-numbers"})
+
+
+def feedback(checks: Sequence[str]) -> str:
+    """What a retry prompt says about a rejected first answer: each failed check's name and hint."""
+    if not checks:
+        return ""
+    lines = [f"- {name}: {faithfulness.hint(name)}" for name in checks]
+    return "Your first answer was rejected by these checks:\n" + "\n".join(lines) + "\n"
+
+
+def fallback_sentence(sentences: Sequence[str]) -> str:
+    """The extractive fallback: the most central source sentence that reads on its own (no artefact, no
+    unnamed referent) once ``faithfulness.compress`` has removed its side clauses; the most central
+    one, compressed, when none does. Words and order are the source's."""
+    if not sentences:
+        return ""
+    ranked = sorted(sentences, key=lambda s: (s != central_sentence(sentences), sentences.index(s)))
+    common = central_sentence(sentences)
+    order = [common, *[s for s in ranked if s != common]]
+    for sentence in order:
+        short = faithfulness.compress(sentence)
+        if not faithfulness.check(short, [sentence], skip=set(faithfulness.check_names()) - {"hygiene", "unintroduced-referent"}):
+            return short
+    return faithfulness.compress(common)
+
+
+def repeats_an_entry(paragraph: str, entry_texts: Sequence[str]) -> bool:
+    """True when a paragraph says no more than one of its entries: every content word of it is in that entry."""
+    words = {t.lower() for t in _tokens(paragraph)} - set(prompt_config()["guard"]["sentence_start_common_words"])
+    return any(words <= {t.lower() for t in _tokens(text)} for text in entry_texts)
 
 
 def clean_output(text: str, *, first_sentence: bool) -> str:
@@ -318,23 +372,14 @@ def clean_output(text: str, *, first_sentence: bool) -> str:
 
 
 def _render_date(entry: TimelineEntry) -> str:
-    """A human date for a prompt ("9 August 2016", "August 2016", "2015"), else the TIMEX value."""
-    start: date = entry.start
-    if entry.granularity == "day":
-        return f"{start.day} {MONTHS[start.month - 1]} {start.year}"
-    if entry.granularity == "month":
-        return f"{MONTHS[start.month - 1]} {start.year}"
-    if entry.granularity == "year":
-        return str(start.year)
-    return entry.date
+    """The date a prompt shows ("9 August 2016", "the week of 15 February 2016", "summer 2014"):
+    ``datetext.reader_date`` in the long style, never the raw TIMEX3 value."""
+    return reader_date(entry.date, entry.granularity, style="long")
 
 
 def render_label(label: str) -> str:
     """"2016-08" -> "August 2016"; other labels unchanged."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})", label)
-    if m and 1 <= int(m.group(2)) <= 12:
-        return f"{MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
-    return label
+    return month_label(label)
 
 
 def _source_sentences(entry: TimelineEntry) -> list[str]:
@@ -478,78 +523,6 @@ def cache_key(model_id: str, template: str, version: int, chat: Messages, decodi
 
 
 # --------------------------------------------------------------------------------------------------
-# the default generator: a local causal LM with a chat template
-
-
-def default_threads() -> int:
-    """Threads for generation: ``$TIMELINE_THREADS``, else all cores on an idle machine, else 1.
-
-    Why not always all cores: torch's OpenMP threads wait for each other at every operation, so when
-    another process holds one of the two cores, two threads ran 5x SLOWER than one (decode step
-    3.0 s vs 0.58 s, batch 8, measured on this machine with other jobs running); on an idle machine
-    two threads are faster. Greedy outputs were identical with 1 and 2 threads in our checks.
-    """
-    env = os.environ.get("TIMELINE_THREADS")
-    if env:
-        return max(1, int(env))
-    cores = len(os.sched_getaffinity(0))
-    busy = os.getloadavg()[0]
-    return 1 if cores <= 1 or busy >= cores - 0.5 else cores
-
-
-class ChatGenerator:
-    """Greedy batched generation with a local causal LM, loaded on first use."""
-
-    def __init__(self, model: str = "default", *, cache_dir: Path | None = None, dtype: str | None = None,
-                 threads: int | None = None):
-        self.model_name = model
-        self.cache_dir = cache_dir
-        self.dtype = dtype
-        self.threads = threads
-        self._loaded = None
-
-    @classmethod
-    def wrap(cls, model, tokenizer, model_id: str) -> "ChatGenerator":
-        """A generator around an already loaded model (benchmarks, notebooks)."""
-        generator = cls(model_id)
-        generator._loaded = (model, tokenizer, model_id)
-        return generator
-
-    @property
-    def loaded(self) -> bool:
-        return self._loaded is not None
-
-    def load(self):
-        if self._loaded is None:
-            import torch
-
-            torch.set_num_threads(self.threads or default_threads())
-            self._loaded = models.load_causal_lm(self.model_name, cache_dir=self.cache_dir, dtype=self.dtype)
-        return self._loaded
-
-    def __call__(self, chats: Sequence[Messages], max_new_tokens: int) -> list[str]:
-        import torch
-        from transformers import GenerationConfig
-
-        model, tokenizer, _ = self.load()
-        texts = [tokenizer.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
-                 for chat in chats]
-        tokenizer.padding_side = "left"  # generation continues from the right end of every row
-        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-        configured = model.generation_config.eos_token_id
-        configured = configured if isinstance(configured, list) else [configured]
-        stop = sorted({i for i in (tokenizer.eos_token_id, *configured) if i is not None})
-        config = GenerationConfig(max_new_tokens=max_new_tokens, do_sample=False, num_beams=1,
-                                  pad_token_id=pad, eos_token_id=stop)
-        encoded = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
-        torch.manual_seed(0)
-        with torch.inference_mode():
-            output = model.generate(**encoded, generation_config=config)
-        new = output[:, encoded["input_ids"].shape[1]:]
-        return [tokenizer.decode(row, skip_special_tokens=True) for row in new]
-
-
-# --------------------------------------------------------------------------------------------------
 # the summarizer
 
 
@@ -565,6 +538,7 @@ class _Task:
     first_sentence: bool
     max_new_tokens: int
     fallback_rule: str = "central-sentence"
+    sources: tuple[str, ...] = ()  # what the meaning checks compare against (default: support)
 
 
 @dataclass(frozen=True)
@@ -574,6 +548,7 @@ class _Result:
     guarded: bool
     rule: str
     rejected: tuple[str, ...]
+    checks: tuple[str, ...] = ()
 
 
 class Summarizer:
@@ -606,6 +581,7 @@ class Summarizer:
         self.cache = SummaryCache(Path(cache_path) if cache_path is not None
                                   else models.cache_root(cache_dir) / "summary_cache.json")
         self.stats: Counter = Counter()
+        self._generation_seconds = 0.0
 
     # ---- public API ------------------------------------------------------------------------------
 
@@ -624,7 +600,8 @@ class Summarizer:
                 out.append(entry)
                 continue
             r = results[i]
-            extra = {**entry.extra, "summary_rule": r.rule, "summary_rejected": list(r.rejected)}
+            extra = {**entry.extra, "summary_rule": r.rule, "summary_rejected": list(r.rejected),
+                     "summary_checks": list(r.checks)}
             out.append(dataclasses.replace(entry, summary=r.text, extractive=r.extractive, guarded=r.guarded,
                                            extra=extra))
         return out
@@ -660,17 +637,20 @@ class Summarizer:
     def _entry_task(self, entry: TimelineEntry) -> _Task:
         sentences = _source_sentences(entry)
         strict = "entry_strict"
+        fields = {"sources": _bullets(sentences)}
+        if "{facts}" in prompt_config()["templates"][self.entry_template]["user"]:
+            fields["facts"] = facts_block(sentences)
         return _Task(kind="entry", templates=(self.entry_template, strict),
-                     fields={"sources": _bullets(sentences)}, support=tuple(sentences),
-                     fallback=central_sentence(sentences), first_sentence=True,
-                     max_new_tokens=self.max_new_tokens)
+                     fields=fields, support=tuple(sentences),
+                     fallback=fallback_sentence(sentences), first_sentence=True,
+                     max_new_tokens=self.max_new_tokens, fallback_rule="compressed-sentence")
 
     def _span_task(self, kind: str, label: str, entries: Sequence[TimelineEntry]) -> tuple[_Task, tuple[str, ...]] | None:
         templates = prompt_config()["templates"]
         limit = templates[kind]["max_items"]
         usable = [(i, e) for i, e in enumerate(entries) if _entry_text(e)]
-        if not usable:
-            return None
+        if not usable or (kind == "period" and len(usable) < 2):
+            return None  # a month paragraph needs two entries to say more than its one entry does
         # the most reported entries when there are too many; then back in timeline order
         chosen = sorted(usable, key=lambda ie: (-len(ie[1].sources), ie[0]))[:limit]
         chosen = [e for _, e in sorted(chosen, key=lambda ie: ie[0])]
@@ -679,14 +659,16 @@ class Summarizer:
         items = [f"{_render_date(e)}: {text}" for e, text in zip(chosen, texts)]
         support = [shown, *(_render_date(e) for e in chosen), *texts,
                    *(s for e in chosen for s in _source_sentences(e))]
-        # extractive fallback: up to three entry texts, the most central one first choice, in timeline order
+        # extractive fallback of the overview: up to three entry texts, the most central one first choice,
+        # in timeline order; a month paragraph has none (repeating its entries' first lines says nothing)
         central = central_sentence(texts)
         ranked = sorted(range(len(texts)), key=lambda i: (texts[i] != central, i))[:3]
-        fallback = " ".join(texts[i] for i in sorted(ranked))
+        fallback = " ".join(texts[i] for i in sorted(ranked)) if kind == "overview" else ""
         task = _Task(kind=kind, templates=(kind, f"{kind}_strict"),
                      fields={"label": shown, "items": _bullets(items)}, support=tuple(support),
                      fallback=fallback, first_sentence=False,
-                     max_new_tokens=templates[kind]["max_new_tokens"], fallback_rule="central-entries")
+                     max_new_tokens=templates[kind]["max_new_tokens"],
+                     fallback_rule="central-entries" if kind == "overview" else "guard", sources=tuple(texts))
         return task, tuple(e.date for e in chosen)
 
     def _summarize_spans(self, kind: str, groups: list[tuple[str, Sequence[TimelineEntry]]]) -> list[PeriodSummary]:
@@ -695,44 +677,58 @@ class Summarizer:
         out = []
         for i, (label, _) in enumerate(groups):
             if tasks[i] is None:
-                out.append(PeriodSummary(label, "", extractive=False, guarded=False, sources=()))
+                rule = "omitted:fewer-than-two-entries" if kind == "period" and groups[i][1] else ""
+                out.append(PeriodSummary(label, "", extractive=False, guarded=False, sources=(), rule=rule))
                 continue
             r = results[i]
+            if kind == "period" and r.text and repeats_an_entry(r.text, tasks[i][0].sources):
+                r = _Result("", False, r.guarded, "omitted:repeats-an-entry", r.rejected, r.checks)
             out.append(PeriodSummary(label, r.text, extractive=r.extractive, guarded=r.guarded,
-                                     sources=tasks[i][1], rule=r.rule, rejected=r.rejected))
+                                     sources=tasks[i][1], rule=r.rule, rejected=r.rejected, checks=r.checks))
         return out
 
     # ---- running tasks ---------------------------------------------------------------------------
 
     def _run(self, tasks: dict[int, _Task], desc: str) -> dict[int, _Result]:
-        """Try every task's templates in turn (batched over tasks), guard, fall back."""
+        """Try every task's templates in turn (batched over tasks), guard, fall back.
+
+        The retry prompt names what the guard rejected in the first answer (each fired check's hint
+        from faithfulness.toml), so the model is told what to fix; the names of the checks that fired
+        go into the result's provenance.
+        """
         results: dict[int, _Result] = {}
         rejected: dict[int, list[str]] = {i: [] for i in tasks}
+        checks: dict[int, list[str]] = {i: [] for i in tasks}
         pending = dict(tasks)
         bar = self._bar(len(tasks), desc)
         try:
             for attempt in range(2):
                 if not pending:
                     break
-                answers = self._generate({i: (t.templates[attempt], t) for i, t in pending.items()}, bar)
+                answers = self._generate({i: (t.templates[attempt], t, checks[i]) for i, t in pending.items()}, bar)
                 still = {}
                 for i, task in pending.items():
                     text = clean_output(answers[i], first_sentence=task.first_sentence)
                     unsupported = unsupported_tokens(text, task.support) if text else ["<empty>"]
-                    if not unsupported:
+                    findings = guard(text, task) if text else [faithfulness.Finding("names-and-numbers", "<empty>")]
+                    if not findings:
                         results[i] = _Result(text, False, attempt > 0, f"generated:{task.templates[attempt]}",
-                                             tuple(rejected[i]))
+                                             tuple(rejected[i]), tuple(checks[i]))
                         self.stats[f"{task.kind}_{'guarded' if attempt else 'accepted'}"] += 1
                         if bar is not None:
                             bar.update(1)
                     else:
                         rejected[i].extend(t for t in unsupported if t not in rejected[i])
+                        checks[i].extend(f.check for f in findings if f.check not in checks[i])
+                        for f in findings:
+                            self.stats[f"check:{f.check}"] += 1
                         still[i] = task
                 pending = still
             for i, task in pending.items():
-                results[i] = _Result(task.fallback, True, True, f"extractive:{task.fallback_rule}",
-                                     tuple(rejected[i]))
-                self.stats[f"{task.kind}_extractive"] += 1
+                results[i] = _Result(task.fallback, bool(task.fallback), True,
+                                     f"extractive:{task.fallback_rule}" if task.fallback else f"omitted:{task.fallback_rule}",
+                                     tuple(rejected[i]), tuple(checks[i]))
+                self.stats[f"{task.kind}_{'extractive' if task.fallback else 'omitted'}"] += 1
                 if bar is not None:
                     bar.update(1)
         finally:
@@ -741,14 +737,14 @@ class Summarizer:
             self.cache.save()
         return results
 
-    def _generate(self, jobs: dict[int, tuple[str, _Task]], bar) -> dict[int, str]:
+    def _generate(self, jobs: dict[int, tuple[str, _Task, list[str]]], bar) -> dict[int, str]:
         """Raw answers for every job: from the cache, else from the model in batches."""
         templates = prompt_config()["templates"]
         answers: dict[int, str] = {}
         misses: dict[str, tuple[Messages, str, int, list[int]]] = {}  # key -> chat, template, budget, tasks
-        for i, (name, task) in jobs.items():
+        for i, (name, task, failed) in jobs.items():
             template = templates[name]
-            chat = _chat(template, **task.fields)
+            chat = _chat(template, **task.fields, feedback=feedback(failed))
             decoding = {"do_sample": False, "max_new_tokens": task.max_new_tokens}
             key = cache_key(self.model_id, name, template["version"], chat, decoding)
             cached = self.cache.get(key)
@@ -762,13 +758,24 @@ class Summarizer:
                 misses[key] = (chat, name, task.max_new_tokens, [i])
         # similar lengths together: less padding; the order is deterministic
         todo = sorted(misses.items(), key=lambda kv: (kv[1][2], len(json.dumps(kv[1][0])), kv[1][3][0]))
+        load = getattr(self.generator, "load", None)
+        if todo and callable(load) and not self.model_loaded:
+            if bar is not None:
+                bar.clear()
+            load()  # the model (and its one-time preparation) before the clock of the progress bar runs
+            if bar is not None and bar.n == 0:
+                bar.reset()
         for start in range(0, len(todo), self.batch_size):
             batch = todo[start:start + self.batch_size]
             budget = max(job[2] for _, job in batch)
+            began = time.perf_counter()
             outputs = self.generator([job[0] for _, job in batch], budget)
+            self._generation_seconds += time.perf_counter() - began
             if len(outputs) != len(batch):
                 raise RuntimeError(f"generator returned {len(outputs)} answers for {len(batch)} prompts")
             self.stats["generations"] += len(batch)
+            if bar is not None:  # the real speed: model time per generated answer, cache hits aside
+                bar.set_postfix_str(f"{self._generation_seconds / self.stats['generations']:.1f} s per generation")
             for (key, (_, name, _, indices)), output in zip(batch, outputs):
                 for i in indices:
                     answers[i] = output

@@ -1,0 +1,762 @@
+"""The meaning guard: does a summary say what its source sentences say?
+
+The names-and-numbers guard (``timeline.summaries.unsupported_tokens``) checks that every name and
+number of a summary occurs in its sources. The errors a reader finds are about meaning, which that
+does not see: "more than 20 loyalist fighters have died" summarised as "Loyalists seized the port,
+killing more than 20 fighters"; "trying to establish its authority" as "establishing its authority";
+"the military said" dropped; "the apostates" adopted. This module parses the summary and its sources
+with the shared text layer (``timeline.nlp``) and runs named checks over both parses:
+
+``hygiene``, ``names-and-numbers``, ``number-role``, ``number-qualifier``, ``hedge``, ``modality``,
+``negation``, ``attribution``, ``own-voice-label``, ``running-total``, ``unintroduced-referent``,
+``actor-object``.
+
+Every check, its example and its word tables are data (``resources/faithfulness.toml``); a check that
+fires returns a ``Finding`` with its name and what it saw, and the summarizer records the names in
+the entry's provenance. Checks compare what the summary *keeps*: a hedge on a clause the summary
+leaves out is not required (omission is allowed, misstatement is not). Matching is by lemma stems
+(the first five letters of a lemma), so "threats" matches "threatened" and "impediments" "impeded".
+
+``compress`` is the extractive fallback: a source sentence with its non-restrictive clauses removed
+via the parse (relative clauses, appositions, adverbial participles set off by commas), never
+rewritten, so attribution, negation, hedges and numbers' qualifiers stay as they were.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+RESOURCES = Path(__file__).with_name("resources")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One check that fired: its name (as in faithfulness.toml) and what it saw."""
+
+    check: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.check}: {self.detail}"
+
+
+@cache
+def rules() -> dict:
+    with open(RESOURCES / "faithfulness.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def check_names() -> tuple[str, ...]:
+    """The checks in the order they run."""
+    return tuple(rules()["checks"])
+
+
+def hint(check: str) -> str:
+    """What the retry prompt tells the model after ``check`` fired."""
+    return rules()["checks"][check]["hint"]
+
+
+# --------------------------------------------------------------------------------------------------
+# small helpers over spaCy tokens
+
+
+def _stem(token_or_text) -> str:
+    lemma = (token_or_text if isinstance(token_or_text, str) else token_or_text.lemma_).lower()
+    return lemma[:5] if len(lemma) > 5 else lemma
+
+
+def _is_content(token: "Token") -> bool:
+    return token.pos_ in {"NOUN", "PROPN", "VERB", "ADJ", "NUM"} and not token.is_stop and token.is_alpha
+
+
+def _stems(tokens: Iterable["Token"]) -> set[str]:
+    return {_stem(t) for t in tokens if _is_content(t)}
+
+
+def _number_value(token: "Token") -> str | None:
+    from .summaries import _number_value as value  # the guard's one number table
+
+    return value(token.text.replace(",", "")) if token.like_num or token.text.isdigit() else value(token.text)
+
+
+def _phrase_in(tokens: Sequence["Token"], phrase: str, before: int) -> bool:
+    """``phrase`` (words) ends right before token index ``before`` within ``tokens`` (a doc)."""
+    words = phrase.split()
+    start = before - len(words)
+    if start < 0:
+        return False
+    return [t.lower_ for t in tokens[start:before]] == words
+
+
+def _clause_verb(token: "Token") -> "Token":
+    """The verb (or the root) governing ``token``."""
+    head = token
+    while head.pos_ not in {"VERB", "AUX"} and head.head is not head:
+        head = head.head
+    return head
+
+
+def _passive(verb: "Token") -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or (
+        verb.tag_ == "VBN" and verb.dep_ in {"acl", "amod"})
+
+
+def _subject(verb: "Token") -> "Token | None":
+    for c in verb.children:
+        if c.dep_ in {"nsubj", "csubj"}:
+            return c
+    if verb.dep_ in {"advcl", "xcomp", "conj"} and verb.tag_ in {"VBG", "VB", "VBD", "VBZ", "VBP"}:
+        return _subject(verb.head) if verb.head is not verb else None
+    return None
+
+
+def _agent(verb: "Token") -> "Token | None":
+    """Who does it: the subject of an active verb, the "by" phrase of a passive one."""
+    if _passive(verb):
+        for c in verb.children:
+            if c.dep_ == "agent":
+                return next((g for g in c.children if g.dep_ == "pobj"), None)
+        return None
+    return _subject(verb)
+
+
+def _patient(verb: "Token") -> "Token | None":
+    for c in verb.children:
+        if c.dep_ in ({"nsubjpass"} if _passive(verb) else {"dobj"}):
+            return c
+    if _passive(verb) and verb.dep_ in {"acl", "amod"}:
+        return verb.head
+    return None
+
+
+def _noun_of_number(token: "Token") -> "Token":
+    """The noun a number counts ("20" in "more than 20 loyalist fighters" -> "fighters")."""
+    head = token
+    while head.dep_ in {"nummod", "quantmod", "compound"} and head.head is not head:
+        head = head.head
+    return head
+
+
+def _attributes(token: "Token") -> bool:
+    """``token`` says whose a claim is: a reporting verb, or a word such as "according" or "statement"."""
+    rule = rules()["checks"]["attribution"]
+    lemma = token.lemma_.lower()
+    return (token.pos_ == "VERB" and lemma in rule["keep"]) or token.lower_ in rule["keep_words"] or lemma in rule["keep_words"]
+
+
+# --------------------------------------------------------------------------------------------------
+# the checks: each takes (summary doc, source docs) and returns details of what fired
+
+
+def _hygiene(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    found = []
+    for name, pattern in rules()["checks"]["hygiene"]["patterns"].items():
+        m = re.search(pattern, summary.text)
+        if m:
+            found.append(f"{name}: {m.group(0).strip()!r}")
+    return found
+
+
+def _names_and_numbers(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    from .summaries import unsupported_tokens
+
+    return [f"not in the sources: {t}" for t in unsupported_tokens(summary.text, [s.text for s in sources])]
+
+
+def _numbers(doc: "Doc") -> list[tuple[str, "Token"]]:
+    out = []
+    for t in doc:
+        if t.pos_ == "NUM" or t.like_num:
+            value = _number_value(t)
+            if value is not None and not (t.ent_type_ in {"DATE", "TIME"}):
+                out.append((value, t))
+    return out
+
+
+def _qualifier(token: "Token") -> str | None:
+    """The direction ('lower', 'upper', 'approx') of the words right before a number, else None."""
+    table = rules()["checks"]["number-qualifier"]["qualifiers"]
+    doc = token.doc
+    start = token.i
+    while start > 0 and ((doc[start - 1].dep_ in {"compound", "nummod"} and doc[start - 1].like_num)
+                         or doc[start - 1].text in {"$", "£", "€", "¥", "US", "US$"}):
+        start -= 1  # "around $9.99", "more than US$ 20"
+    for phrase, direction in sorted(table.items(), key=lambda kv: -len(kv[0])):
+        if _phrase_in(doc, phrase, start):
+            return direction
+    return None
+
+
+def _number_qualifier(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    found = []
+    source_numbers = [(v, t) for doc in sources for v, t in _numbers(doc)]
+    for value, token in _numbers(summary):
+        wanted = {_qualifier(t) for v, t in source_numbers if v == value}
+        if not wanted or None in wanted:
+            continue  # the sources give it bare at least once
+        have = _qualifier(token)
+        if have not in wanted:
+            found.append(f"{token.text}: the sources qualify it ({', '.join(sorted(w for w in wanted if w))})")
+    return found
+
+
+def _identity_words(noun: "Token") -> set[str]:
+    deps = set(rules()["checks"]["number-role"]["identity_deps"])
+    words = {_stem(c) for c in noun.children if c.dep_ in deps and c.is_alpha and not c.like_num}
+    for c in noun.children:  # "four of the fighters", "fighters loyal to Fajr Libya"
+        if c.dep_ in {"prep", "amod"} and c.lower_ in {"of", "loyal"}:
+            words |= {_stem(g) for g in c.subtree if g is not c and _is_content(g)}
+    return words
+
+
+def _role(number: "Token") -> tuple[str, "Token | None", "Token"]:
+    """(role, agent, verb) of the thing a number counts: 'agent', 'patient' or 'other'."""
+    noun = _noun_of_number(number)
+    verb = _clause_verb(noun)
+    harm = set(rules()["checks"]["number-role"]["harm_verbs"])
+    if noun.dep_ in {"nsubj"} and verb.lemma_ in harm and not any(c.dep_ == "dobj" for c in verb.children):
+        return "patient", None, verb  # "20 fighters died", "70 wounded"
+    if noun.dep_ in {"nsubjpass"} or (noun is verb.head and verb.dep_ in {"acl"}) or noun.dep_ == "dobj":
+        return "patient", _agent(verb), verb
+    if noun.dep_ in {"nsubj", "agent"}:
+        return "agent", None, verb
+    return "other", None, verb
+
+
+def _number_role(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    found = []
+    harm = set(rules()["checks"]["number-role"]["harm_verbs"])
+    source_numbers = [(v, t) for doc in sources for v, t in _numbers(doc)]
+    for value, token in _numbers(summary):
+        matches = [t for v, t in source_numbers if v == value]
+        if not matches:
+            continue
+        noun = _noun_of_number(token)
+        role, agent, verb = _role(token)
+        ok = False
+        reasons = []
+        for src in matches:
+            s_noun = _noun_of_number(src)
+            s_role, s_agent, s_verb = _role(src)
+            lost = _identity_words(s_noun) - _identity_words(noun) - _stems(summary)
+            if lost:
+                reasons.append(f"'{token.text} {noun.text}' drops whose they are ({', '.join(sorted(lost))})")
+                continue
+            if verb.lemma_ in harm and role == "patient" and agent is not None and s_agent is None:
+                agent_stem = _stem(agent)
+                if agent_stem not in _stems(src.doc):
+                    reasons.append(f"'{token.text} {noun.text}' become victims of '{agent.text}'")
+                    continue
+                if s_role == "patient" and s_verb.lemma_ in harm:
+                    reasons.append(f"'{token.text} {noun.text}' become victims of '{agent.text}', "
+                                   "the source names no one who killed them")
+                    continue
+            if {role, s_role} == {"agent", "patient"} and verb.lemma_ in harm | {s_verb.lemma_}:
+                reasons.append(f"'{token.text} {noun.text}': {s_role} in the source, {role} in the summary")
+                continue
+            ok = True
+            break
+        if not ok and reasons:
+            found.append(reasons[0])
+    return found
+
+
+def _scope(marker: "Token") -> set["Token"]:
+    """The content words a hedge, modal or negation bears on."""
+    head = marker.head
+    scope: set["Token"] = set()
+    if marker.pos_ in {"VERB", "AUX"} and marker.dep_ not in {"aux", "auxpass"}:
+        scope |= {c for c in marker.children if c.dep_ in {"xcomp", "ccomp"}}
+    else:
+        scope.add(head)
+        if head.pos_ in {"ADJ", "ADV"}:
+            scope.add(head.head)
+        if head.dep_ in {"pobj"}:
+            scope.add(head.head.head)
+        scope |= {c for c in head.children if c.dep_ in {"xcomp", "ccomp", "csubj", "csubjpass"}}
+        if marker.dep_ in {"pobj", "nsubj", "dobj", "nsubjpass"}:  # "most of the city"
+            scope |= {g for c in marker.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"}
+    return {t for t in scope if t is not marker}
+
+
+def _kept(scope: set["Token"], summary_stems: set[str]) -> bool:
+    """The summary keeps what ``scope`` says: its verb and, when it has them, one of its arguments."""
+    verbs = [t for t in scope if t.pos_ in {"VERB", "AUX"}]
+    others = [t for t in scope if t.pos_ not in {"VERB", "AUX"} and _is_content(t)]
+    if verbs:
+        for verb in verbs:
+            arguments = [c for c in verb.children
+                         if c.dep_ in {"dobj", "nsubj", "nsubjpass", "attr", "acomp", "pobj"} and _is_content(c)]
+            arguments += [g for c in verb.children if c.dep_ == "prep" for g in c.children
+                          if g.dep_ == "pobj" and _is_content(g)]
+            if verb.is_stop or not _is_content(verb):  # a copula: what it joins must be kept
+                if sum(_stem(a) in summary_stems for a in arguments) >= min(2, len(arguments)) > 0:
+                    return True
+                continue
+            if _stem(verb) not in summary_stems:
+                continue
+            if arguments:
+                if any(_stem(a) in summary_stems for a in arguments):
+                    return True
+                continue
+            # no content arguments (a pronoun subject): the rest of its clause must be kept too
+            clause = {_stem(t) for t in verb.subtree if _is_content(t) and t is not verb}
+            if not clause or len(clause & summary_stems) >= max(1, len(clause) // 2):
+                return True
+        return False
+    return any(_stem(t) in summary_stems for t in others)
+
+
+def _marker_check(summary: "Doc", sources: Sequence["Doc"], markers: Callable[["Token"], bool],
+                  keep: Callable[["Token"], bool], what: str) -> list[str]:
+    summary_stems = _stems(summary)
+    if any(keep(t) for t in summary):
+        return []
+    for doc in sources:
+        for t in doc:
+            if markers(t) and _kept(_scope(t), summary_stems):
+                return [f"'{t.text}' ({what}) on '{' '.join(x.text for x in sorted(_scope(t), key=lambda x: x.i))}' is dropped"]
+    return []
+
+
+def _hedge(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    rule = rules()["checks"]["hedge"]
+    words = set(rule["approximators"]) | set(rule["quantifiers"])
+
+    quantifiers = set(rule["quantifiers"])
+
+    def is_marker(t: "Token") -> bool:
+        if t.lower_ not in words or t.like_num:
+            return False
+        nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+        if nxt is not None and (nxt.like_num or nxt.lower_ in {"than", "to"}):
+            return False  # a number's qualifier: number-qualifier's business
+        if t.lower_ in quantifiers:
+            # "some residents celebrated", "control of most of the city": a quantifier on who or what the
+            # happening is about; not one in a circumstance ("on the facades of some buildings",
+            # "over the past few weeks")
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in t.children):
+                return True  # a partitive: "most of the city", "parts of Benghazi"
+            noun = t if t.pos_ in {"NOUN", "PRON", "ADJ"} and t.dep_ != "amod" and t.dep_ != "det" else t.head
+            core = {"nsubj", "nsubjpass", "dobj", "attr"}
+            if noun.dep_ in core:
+                return True
+            return noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.dep_ in core | {"pobj"} \
+                and noun.head.head.lemma_.lower() in {"control", "most", "part", "parts", "much", "all", "half"}
+        return True
+
+    return _marker_check(summary, sources, is_marker, lambda t: t.lower_ in words, "hedge")
+
+
+def _modality(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    rule = rules()["checks"]["modality"]
+    verbs, nouns, modals, adverbs = (set(rule[k]) for k in ("verbs", "nouns", "modals", "adverbs"))
+    keep = set(rule["keep"])
+
+    def for_pobj(t: "Token") -> list["Token"]:  # "scheduled for public release", "due for delivery"
+        return [g for c in t.children if c.dep_ == "prep" and c.lower_ == "for" for g in c.children if g.dep_ == "pobj"]
+
+    def is_marker(t: "Token") -> bool:
+        if t.lemma_.lower() in verbs and t.pos_ in {"VERB", "ADJ", "AUX"}:
+            return any(c.dep_ in {"xcomp", "ccomp"} for c in t.children) or bool(for_pobj(t))
+        if t.lower_ in modals and t.dep_ == "aux":
+            return True
+        if t.lower_ in adverbs:
+            return True
+        if t.lemma_.lower() in nouns and t.pos_ == "NOUN":
+            return any(c.dep_ in {"acl", "relcl"} for c in t.children)
+        return False
+
+    def keeps(t: "Token") -> bool:
+        return t.pos_ != "PROPN" and (t.lemma_.lower() in keep or t.lower_ in keep or t.lower_ == "'ll")
+
+    def scope_of(t: "Token") -> set["Token"]:
+        if t.lemma_.lower() in nouns:
+            return {c for c in t.children if c.dep_ in {"acl", "relcl"}}
+        return _scope(t) | set(for_pobj(t))
+
+    summary_stems = _stems(summary)
+    if any(keeps(t) for t in summary):
+        return []
+    for doc in sources:
+        for t in doc:
+            if is_marker(t) and _kept(scope_of(t), summary_stems):
+                return [f"'{t.text}' on '{' '.join(x.text for x in sorted(scope_of(t), key=lambda x: x.i))}' is dropped"]
+    return []
+
+
+def _negation(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    words = set(rules()["checks"]["negation"]["words"])
+
+    def is_marker(t: "Token") -> bool:
+        return t.lower_ in words or t.lemma_.lower() in words or t.dep_ == "neg"
+
+    return _marker_check(summary, sources, is_marker, is_marker, "negation")
+
+
+def _claims(doc: "Doc") -> list[tuple["Token", "Token", list["Token"]]]:
+    """(reporting verb, claim verb, speaker tokens) of every reported claim in ``doc``."""
+    verbs = set(rules()["checks"]["attribution"]["reporting_verbs"])
+    out = []
+    for t in doc:
+        if t.lemma_.lower() in verbs and t.pos_ == "VERB":
+            speaker = next((c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            claim = next((c for c in t.children if c.dep_ in {"ccomp"}), None)
+            if claim is None and t.dep_ in {"parataxis", "ccomp"} and t.head is not t and t.head.pos_ in {"VERB", "AUX"}:
+                claim = t.head  # "IS fighters retreated ..., military forces said, ..."
+            if claim is None and t.dep_ == "ROOT":  # a quoted claim: '"...," he said.'
+                claim = next((c for c in t.children if c.dep_ in {"ccomp", "dobj"} and c.i < t.i), None)
+            if claim is not None and speaker is not None:
+                out.append((t, claim, list(speaker.subtree)))
+        if t.lower_ == "according" and t.dep_ == "prep":
+            pobj = [g for c in t.children for g in c.subtree if g.pos_ in {"NOUN", "PROPN"}]
+            if pobj:
+                out.append((t, t.head, pobj))
+    return out
+
+
+def _neutral(speaker: list["Token"]) -> bool:
+    rule = rules()["checks"]["attribution"]
+    words = {t.lemma_.lower() for t in speaker} | {t.lower_ for t in speaker}
+    return bool(words & set(rule["neutral_speakers"])) and not words & set(rule["party_speakers"])
+
+
+def _own_decision(claim: "Token", speaker: list["Token"]) -> bool:
+    """A party announcing its own decision ("Italy said it had given permission", "Jobs announced that
+    the price of Apple's iPhone will be cut"): the announcement is the decision."""
+    verbs = set(rules()["checks"]["attribution"]["decision_verbs"])
+    if claim.lemma_.lower() not in verbs:
+        return False
+    doer = _agent(claim) if not _passive(claim) else _patient(claim)
+    if doer is None:
+        return False
+    if doer.lower_ in {"it", "they", "we", "he", "she", "i"} and not _passive(claim):
+        return True
+    speaker_stems = {_stem(t) for t in speaker if _is_content(t)}
+    return bool({_stem(t) for t in doer.subtree if t.pos_ == "PROPN"} & speaker_stems)
+
+
+def _claim_kept(claim: "Token", reporting: "Token", summary_stems: set[str]) -> bool:
+    threshold = rules()["checks"]["attribution"]["overlap"]
+    aside = {g.i for t in claim.subtree if t.dep_ in {"relcl", "appos"} and t is not claim for g in t.subtree}
+    words = [t for t in claim.subtree if _is_content(t) and t is not reporting and t.i not in aside and t.i not in
+             {s.i for s in reporting.subtree if s not in set(claim.subtree)}]
+    stems = {_stem(t) for t in words}
+    if not stems:
+        return False
+    share = len(stems & summary_stems) / len(stems)
+    if share >= threshold:
+        return True
+    arguments = [c for c in claim.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"} and _is_content(c)]
+    return _stem(claim) in summary_stems and any(_stem(a) in summary_stems for a in arguments)
+
+
+def _attribution(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    if any(_attributes(t) for t in summary):
+        return []
+    summary_stems = _stems(summary)
+    for doc in sources:
+        for reporting, claim, speaker in _claims(doc):
+            if _neutral(speaker) or _own_decision(claim, speaker):
+                continue
+            if _claim_kept(claim, reporting, summary_stems):
+                who = " ".join(t.text for t in speaker)
+                return [f"the claim '{claim.text} ...' is {who}'s ('{reporting.text}'), the summary states it as fact"]
+    return []
+
+
+def _quoted_stems(doc: "Doc") -> set[str]:
+    """Stems of the words a source puts in short quotation marks (at most four words: "resting",
+    "totally liberated"): a party's own wording; long quotations are statements, left to attribution."""
+    text = doc.text
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[\"“][^\"“”]{2,}[\"”]", text)
+             if len(m.group(0).split()) <= 4]
+    return {_stem(t) for t in doc if _is_content(t) and any(a < t.idx < b for a, b in spans)}
+
+
+def _own_voice_label(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    rule = rules()["checks"]["own-voice-label"]
+    labels = set(rule["labels"])
+    attributing = set(rule["attributing"])
+    quoted_in_sources = set().union(*(_quoted_stems(d) for d in sources)) if sources else set()
+    quoted_here = re.compile(r"[\"“][^\"“”]*[\"”]")
+    spans = [(m.start(), m.end()) for m in quoted_here.finditer(summary.text)]
+    found = []
+    for t in summary:
+        if any(a <= t.idx < b for a, b in spans):
+            continue
+        is_label = t.lower_ in labels or t.lemma_.lower() in labels
+        if not is_label:
+            continue
+        governed = any(a.lemma_.lower() in attributing for a in t.ancestors) or any(
+            w.lemma_.lower() in attributing for w in summary)
+        if not governed:
+            found.append(f"'{t.text}' is a party's word, used unquoted")
+    # words the sources only give in quotation marks and that the summary adopts unattributed
+    if quoted_in_sources and not any(w.lemma_.lower() in attributing for w in summary):
+        plain_in_sources = set()
+        for doc in sources:
+            plain = re.sub(r"[\"“][^\"“”]*[\"”]", " ", doc.text)
+            plain_in_sources |= {_stem(w) for w in re.findall(r"[A-Za-z]+", plain) if len(w) > 3}
+        for t in summary:
+            if (_is_content(t) and t.pos_ != "PROPN" and not any(a <= t.idx < b for a, b in spans)
+                    and _stem(t) in quoted_in_sources and _stem(t) not in plain_in_sources):
+                found.append(f"'{t.text}' is quoted in the sources, adopted here")
+                break
+    return found
+
+
+def _total_marker(token: "Token") -> bool:
+    markers = rules()["checks"]["running-total"]["markers"]
+    verb = _clause_verb(_noun_of_number(token))
+    clause = set(verb.subtree)
+    text = " " + " ".join(t.lower_ for t in sorted(clause, key=lambda t: t.i)) + " "
+    return any(f" {m} " in text for m in markers)
+
+
+def _running_total(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    markers = rules()["checks"]["running-total"]["markers"]
+    text = " " + " ".join(t.lower_ for t in summary) + " "
+    has_marker = any(f" {m} " in text for m in markers)
+    found = []
+    for value, token in _numbers(summary):
+        for doc in sources:
+            for v, src in _numbers(doc):
+                if v == value and _total_marker(src) and not has_marker:
+                    found.append(f"'{token.text} {_noun_of_number(token).text}' is a running total in the "
+                                 "source ('since' / 'as of'), shown without its date")
+                    break
+            else:
+                continue
+            break
+    return found
+
+
+def _unintroduced_referent(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    rule = rules()["checks"]["unintroduced-referent"]
+    generic = set(rule["generic_nouns"])
+    places = set(rule["place_nouns"])
+    quoted = [(m.start(), m.end()) for m in re.finditer(r"[\"“][^\"“”]*[\"”]", summary.text)]
+    found = []
+    for t in summary:
+        if any(a <= t.idx < b for a, b in quoted):
+            continue
+        if t.lower_ in rule["first_person"] and (t.text == "I" or not t.text.isupper()):  # not "US"
+            found.append(f"'{t.text}': whose?")
+            continue
+        if t.pos_ == "NOUN" and t.lemma_.lower() in generic and any(
+                c.lower_ in {"the", "this", "that"} for c in t.children if c.dep_ == "det"):
+            named = any(c.pos_ == "PROPN" or c.ent_type_ for c in t.subtree if c is not t)
+            named = named or t.dep_ == "appos" or any(c.dep_ == "appos" for c in t.children)
+            named = named or t.head.pos_ == "PROPN" and t.dep_ in {"appos", "compound"}
+            # "... advance of Islamic State ..., besieging the militants": a name of that kind given earlier
+            kinds = {"GPE", "LOC", "FAC"} if t.lemma_.lower() in places else {"ORG", "NORP", "GPE"}
+            named = named or any(u.pos_ == "PROPN" and u.ent_type_ in kinds and not (
+                t.lemma_.lower() in places and u.dep_ in {"poss", "compound"}) for u in summary[: t.i])
+            if not named:
+                found.append(f"'the {t.text}': which?")
+                continue
+        if t.lower_ in rule["third_person"] and t.pos_ == "PRON" and not any(
+                u.pos_ in {"NOUN", "PROPN"} for u in summary[: t.i]):
+            found.append(f"'{t.text}': who?")
+    # a bare surname: a one-word name the sources introduce with a first name or a title
+    titles = set(rule["titles"])
+    introduced: dict[str, str] = {}
+    for doc in sources:
+        for u in doc:
+            if u.pos_ == "PROPN" and u.is_title and u.i > 0:
+                before = doc[u.i - 1]
+                if (before.pos_ == "PROPN" and before.is_title and before.dep_ == "compound") or \
+                        before.lower_.strip(".") in titles:
+                    introduced.setdefault(u.text, f"{before.text} {u.text}")
+    for t in summary:
+        if t.text not in introduced or t.ent_type_ in {"GPE", "NORP", "LOC", "FAC", "DATE"}:
+            continue
+        before = summary[t.i - 1] if t.i > 0 else None
+        if before is not None and (before.pos_ == "PROPN" or before.lower_.strip(".") in titles):
+            continue
+        if t.i + 1 < len(summary) and summary[t.i + 1].pos_ == "PROPN" and summary[t.i + 1].is_title:
+            continue  # the first name of another person ("Khalifa Haftar")
+        found.append(f"'{t.text}': the sources introduce '{introduced[t.text]}'")
+    return found
+
+
+def _main_actions(doc: "Doc") -> list["Token"]:
+    """The happening verbs of a doc: the root, or the claim under a reporting root."""
+    verbs = set(rules()["checks"]["attribution"]["reporting_verbs"])
+    out = []
+    for sent in doc.sents:
+        root = sent.root
+        out.append(root)
+        if root.lemma_.lower() in verbs:
+            out.extend(c for c in root.children if c.dep_ in {"ccomp"})
+    return [v for v in out if v.pos_ in {"VERB", "AUX"}]
+
+
+def _actor_object(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    contrary = {frozenset(p) for p in rules()["checks"]["actor-object"]["contrary_prepositions"]}
+    found = []
+    for verb in _main_actions(summary):
+        actor, patient = _agent(verb), _patient(verb)
+        same = [t for doc in sources for t in doc if t.pos_ == "VERB" and _stem(t) == _stem(verb)]
+        for src in same:
+            s_actor, s_patient = _agent(src), _patient(src)
+            if actor is not None and s_patient is not None and _is_content(actor) and _is_content(s_patient) \
+                    and _stem(actor) == _stem(s_patient) and not (s_actor is not None and _stem(s_actor) == _stem(actor)):
+                found.append(f"'{actor.text}' acts in the summary, is acted on in the source ('{src.text}')")
+                break
+            if patient is not None and s_actor is not None and _is_content(patient) and _is_content(s_actor) \
+                    and _stem(patient) == _stem(s_actor) and not (s_patient is not None and _stem(s_patient) == _stem(patient)):
+                found.append(f"'{patient.text}' is acted on in the summary, acts in the source ('{src.text}')")
+                break
+            # someone else acts: the summary's actor is in the source clause, but not as its actor
+            if actor is not None and s_actor is not None and _is_content(actor) and _is_content(s_actor) \
+                    and actor.pos_ in {"NOUN", "PROPN"} and s_actor.pos_ in {"NOUN", "PROPN"}:
+                s_actor_stems = {_stem(g) for g in s_actor.subtree}
+                elsewhere = {_stem(g) for g in src.subtree if g not in set(s_actor.subtree)}
+                if _stem(actor) not in s_actor_stems and _stem(actor) in elsewhere and \
+                        not ({_stem(g) for g in actor.subtree if _is_content(g)} & s_actor_stems):
+                    found.append(f"'{actor.text}' {verb.text} in the summary; in the source '{s_actor.text}' does")
+                    break
+            # the object was only a place or a companion in the source
+            if patient is not None and patient.pos_ == "PROPN" and s_patient is not None \
+                    and _stem(s_patient) != _stem(patient):
+                obliques = {_stem(g) for c in src.children if c.dep_ == "prep"
+                            for g in c.subtree if g.dep_ == "pobj"}
+                if _stem(patient) in obliques and _stem(patient) not in {_stem(g) for g in s_patient.subtree}:
+                    found.append(f"'{patient.text}' is the object in the summary, only a circumstance in the source")
+                    break
+            # opposite directions on the same verb with the same place
+            preps = {(c.lower_, _stem(g)) for c in verb.children if c.dep_ == "prep" for g in c.subtree if g.dep_ == "pobj"}
+            s_preps = {(c.lower_, _stem(g)) for c in src.children if c.dep_ == "prep" for g in c.subtree
+                       if g.pos_ in {"PROPN", "NOUN"}}
+            clash = [(p, q, w) for p, w in preps for q, x in s_preps if x == w and frozenset((p, q)) in contrary]
+            if clash:
+                p, q, w = clash[0]
+                found.append(f"'{verb.text} {p} ...' where the source says '{src.text} {q} ...'")
+                break
+    return found
+
+
+CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
+    "hygiene": _hygiene,
+    "names-and-numbers": _names_and_numbers,
+    "number-role": _number_role,
+    "number-qualifier": _number_qualifier,
+    "hedge": _hedge,
+    "modality": _modality,
+    "negation": _negation,
+    "attribution": _attribution,
+    "own-voice-label": _own_voice_label,
+    "running-total": _running_total,
+    "unintroduced-referent": _unintroduced_referent,
+    "actor-object": _actor_object,
+}
+
+
+def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
+          cache_dir: Path | None = None) -> list[Finding]:
+    """Every check of faithfulness.toml that fires on ``summary`` against ``sources`` (empty: faithful).
+
+    ``skip`` names checks not to run (e.g. ``names-and-numbers`` when the caller runs it itself).
+    """
+    from . import nlp
+
+    missing = set(rules()["checks"]) ^ set(CHECKS)
+    if missing:
+        raise RuntimeError(f"faithfulness.toml and the guard disagree on checks: {sorted(missing)}")
+    skip = set(skip)
+    docs = nlp.parse_many([summary, *sources], cache_dir=cache_dir)
+    found: list[Finding] = []
+    for name, run in CHECKS.items():
+        if name in skip:
+            continue
+        found.extend(Finding(name, detail) for detail in run(docs[0], docs[1:]))
+    return found
+
+
+# --------------------------------------------------------------------------------------------------
+# the extractive fallback
+
+
+_REMOVABLE = {"relcl", "appos", "advcl", "acl", "parataxis"}
+
+
+def compress(sentence: str, *, max_words: int = 32, cache_dir: Path | None = None) -> str:
+    """``sentence`` with non-restrictive clauses removed until it has at most ``max_words`` words.
+
+    Removed, side remarks first (relative clauses, appositions, participial phrases), then adverbial
+    clauses, which often carry a consequence ("..., killing more than 40 people"): a clause set off by a comma (so
+    restrictive ones, which change what a noun refers to, stay), never a clause holding the
+    sentence's reporting verb, a negation, a modal or a number's qualifier. The words kept are the
+    source's own, in its order; only the spacing around removed stretches is tidied.
+    """
+    from . import nlp
+
+    doc = nlp.parse(sentence, cache_dir=cache_dir)
+    words = [t for t in doc if not t.is_punct]
+    if len(words) <= max_words:
+        return _tidy(sentence)
+    speech = set(rules()["checks"]["attribution"]["reporting_verbs"])
+    protected = set(rules()["checks"]["negation"]["words"]) | set(rules()["checks"]["modality"]["modals"])
+    candidates = []
+    for t in doc:
+        if t.dep_ not in _REMOVABLE or t.head is t:
+            continue
+        span = sorted(t.subtree, key=lambda x: x.i)
+        first, last = span[0].i, span[-1].i
+        before = doc[first - 1] if first > 0 else None
+        if before is None or before.text not in {",", "(", "--", "-", "—", "–"}:
+            continue  # restrictive, or sentence-initial
+        if any(x.lemma_.lower() in speech and x.pos_ == "VERB" for x in span) or any(
+                x.lower_ in protected for x in span):
+            continue
+        after = next((x for x in doc[last + 1:] if not x.is_punct), None)
+        if after is not None and after.lemma_.lower() in speech and after.pos_ == "VERB":
+            continue  # the clause is (part of) a speaker: "..., the city's mayor Hussein al-Dawadi said"
+        candidates.append((first - 1, last, len(span), t))
+    removed: set[int] = set()
+    for start, end, _, clause in sorted(candidates, key=lambda c: (c[3].dep_ == "advcl", -c[2])):
+        if len([t for t in doc if not t.is_punct and t.i not in removed]) <= max_words:
+            break
+        if any(i in removed for i in range(start, end + 1)):
+            continue
+        stop = end + 1
+        # a clause set off on both sides: the closing comma goes too ("Haftar, who led the battle,
+        # issued ..." -> "Haftar issued ..."), unless what follows is a tail of its own that takes a
+        # comma: a reporting clause, a conjunction, a participle ("..., a senior official said")
+        if stop + 1 < len(doc) and doc[stop].text in {",", ")", "--", "—", "–"}:
+            nxt = doc[stop + 1]
+            tail = list(doc[stop + 1:])
+            stop_at = next((k for k, x in enumerate(tail) if x.is_punct), len(tail))
+            reports = any(x.lemma_.lower() in speech and x.pos_ == "VERB" for x in tail[:stop_at])
+            if not (reports or nxt.pos_ in {"CCONJ", "SCONJ"} or nxt.tag_ == "VBG"):
+                stop += 1
+        removed |= set(range(start, stop))
+    if not removed:
+        return _tidy(sentence)
+    kept = ""
+    for t in doc:
+        if t.i in removed:
+            continue
+        if kept and not kept[-1].isspace() and not t.is_punct and t.i - 1 in removed:
+            kept += " "
+        kept += t.text_with_ws
+    return _tidy(kept)
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"(?<=[\w.]) -(?=[a-z])", "-", text)  # "U.S. -backed" -> "U.S.-backed"
+    text = re.sub(r",\s*([.;:!?])", r"\1", text)
+    text = re.sub(r"\s+", " ", text).strip().rstrip(",;: ")
+    if text and text[-1] not in ".!?\"”'’":
+        text += "."
+    return text
