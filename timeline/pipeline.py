@@ -65,6 +65,29 @@ def month_groups(entries: Sequence[TimelineEntry]) -> dict[str, list[TimelineEnt
     return dict(sorted(groups.items()))
 
 
+@dataclass(frozen=True)
+class EventStages:
+    """What the stages up to events produced (see ``event_stages``)."""
+
+    refdates: dict[str, ReferenceDate]
+    timexes: dict[str, tuple[Timex, ...]]
+    events: tuple[Event, ...]
+
+
+def event_stages(corpus) -> EventStages:
+    """Reference dates, temporal expressions and events of every article of a loaded ``corpus``."""
+    from .events import extract_events
+    from .refdate import reference_date_for
+    from .timexes import tag
+
+    refdates = {a.id: reference_date_for(a) for a in corpus.articles}
+    timexes = {a.id: tuple(tag(a.body, refdates[a.id].best)) for a in corpus.articles}
+    events: list[Event] = []
+    for article in corpus.articles:
+        events.extend(extract_events(article, timexes[article.id], refdates[article.id]))
+    return EventStages(refdates, timexes, tuple(events))
+
+
 def build_timeline(
     source,
     *,
@@ -81,24 +104,17 @@ def build_timeline(
     model name (tests inject one).
     """
     from .corpus import Corpus, load_corpus
-    from .events import extract_events
     from .merging import merge_events
     from .ordering import order_entries
-    from .refdate import reference_date_for
-    from .timexes import tag
 
     corpus = source if isinstance(source, Corpus) else load_corpus(source)
     for error in corpus.errors:
         _log(True, f"warning: {error}")
     _log(progress, f"loaded {len(corpus.articles)} articles ({len(corpus.errors)} problems)")
 
-    refdates = {a.id: reference_date_for(a) for a in corpus.articles}
-    timexes = {a.id: tuple(tag(a.body, refdates[a.id].best)) for a in corpus.articles}
+    stages = event_stages(corpus)
+    refdates, timexes, events = stages.refdates, stages.timexes, list(stages.events)
     _log(progress, f"tagged {sum(map(len, timexes.values()))} temporal expressions")
-
-    events: list[Event] = []
-    for article in corpus.articles:
-        events.extend(extract_events(article, timexes[article.id], refdates[article.id]))
     merge_kwargs = {} if merge_threshold is None else {"threshold": merge_threshold}
     entries = order_entries(merge_events(events, **merge_kwargs))
     _log(progress, f"{len(events)} events -> {len(entries)} timeline entries")
