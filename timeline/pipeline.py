@@ -42,8 +42,11 @@ class TimelineResult:
     events: tuple[Event, ...]
     entries: tuple[TimelineEntry, ...]
     periods: tuple = ()  # timeline.summaries.PeriodSummary, one per month
-    overview: object | None = None  # PeriodSummary for the whole campaign
+    overview: object | None = None  # PeriodSummary for the whole window
     stats: dict = field(default_factory=dict)
+    predicates: tuple[Event, ...] = ()  # every clause predicate (events.extract_events); ``events`` folds them
+    window: tuple | None = None  # (first, last) day of the window of interest (ordering.corpus_window)
+    places: object | None = None  # the corpus's place alias table (places.PlaceTable)
 
 
 def _log(progress: bool, message: str) -> None:
@@ -74,17 +77,30 @@ class EventStages:
     events: tuple[Event, ...]
 
 
-def event_stages(corpus) -> EventStages:
-    """Reference dates, temporal expressions and events of every article of a loaded ``corpus``."""
+def corpus_folder(corpus) -> Path | None:
+    """The folder a loaded corpus was read from (None for an empty corpus)."""
+    return Path(corpus.articles[0].path).parent if corpus.articles else None
+
+
+def event_stages(corpus, *, table=None) -> EventStages:
+    """Reference dates, temporal expressions, one parse per article and the predicate events.
+
+    ``table`` is the place alias table (default: ``places.toml`` in the corpus folder, if any).
+    """
+    from . import nlp, places
     from .events import extract_events
     from .refdate import reference_date_for
     from .timexes import tag
 
+    if table is None:
+        table = places.load_table(corpus_folder(corpus))
     refdates = {a.id: reference_date_for(a) for a in corpus.articles}
     timexes = {a.id: tuple(tag(a.body, refdates[a.id].best)) for a in corpus.articles}
+    docs = nlp.parse_many([a.body for a in corpus.articles])
     events: list[Event] = []
-    for article in corpus.articles:
-        events.extend(extract_events(article, timexes[article.id], refdates[article.id]))
+    with places.using(table):
+        for article, doc in zip(corpus.articles, docs):
+            events.extend(extract_events(article, timexes[article.id], refdates[article.id], doc=doc))
     return EventStages(refdates, timexes, tuple(events))
 
 
@@ -96,33 +112,52 @@ def build_timeline(
     merge_threshold: float | None = None,
     progress: bool = False,
     summarizer=None,
+    since=None,
+    until=None,
 ) -> TimelineResult:
-    """Run corpus -> reference dates -> timexes -> events -> merging -> ordering -> summaries.
+    """Run corpus -> reference dates -> timexes -> parse -> events -> merging -> ordering -> summaries.
 
     ``source`` is a folder path or an already loaded ``Corpus``. ``model=None`` skips the
     summaries (entries keep an empty summary). A ready ``summarizer`` may be passed instead of a
-    model name (tests inject one).
+    model name (tests inject one). ``since``/``until`` (dates or ISO strings) set the window of
+    interest; by default it comes from the corpus (``ordering.corpus_window``). What ends before it
+    is context ("background").
     """
-    from .corpus import Corpus, load_corpus
+    from dataclasses import replace
+
+    from . import places
+    from .corpus import Corpus, load_corpus, parse_published
+    from .events import apply_window, for_timeline
     from .merging import merge_events
-    from .ordering import order_entries
+    from .ordering import corpus_window, in_campaign, order_entries
+
+    since = parse_published(since) if isinstance(since, str) else since
+    until = parse_published(until) if isinstance(until, str) else until
 
     corpus = source if isinstance(source, Corpus) else load_corpus(source)
     for error in corpus.errors:
         _log(True, f"warning: {error}")
     _log(progress, f"loaded {len(corpus.articles)} articles ({len(corpus.errors)} problems)")
 
-    stages = event_stages(corpus)
-    refdates, timexes, events = stages.refdates, stages.timexes, list(stages.events)
+    table = places.load_table(corpus_folder(corpus))
+    stages = event_stages(corpus, table=table)
+    refdates, timexes = stages.refdates, stages.timexes
     _log(progress, f"tagged {sum(map(len, timexes.values()))} temporal expressions")
+    window = corpus_window(stages.events, [r.best for r in refdates.values()], since=since, until=until)
+    predicates = apply_window(stages.events, window)
+    events = list(for_timeline(predicates))
     merge_kwargs = {} if merge_threshold is None else {"threshold": merge_threshold}
-    entries = order_entries(merge_events(events, **merge_kwargs))
-    _log(progress, f"{len(events)} events -> {len(entries)} timeline entries")
+    with places.using(table):
+        merged = merge_events(events, **merge_kwargs)
+    entries = order_entries(replace(e, in_campaign=in_campaign(e, window)) for e in merged)
+    _log(progress, f"window of interest {window[0]}..{window[1]}" if window else "no window of interest")
+    _log(progress, f"{len(predicates)} predicates -> {len(events)} events -> {len(entries)} timeline entries")
 
     stats: dict = {
         "articles": len(corpus.articles),
         "load_errors": len(corpus.errors),
         "timexes": sum(map(len, timexes.values())),
+        "predicates": len(predicates),
         "events": len(events),
         "dated_events": sum(1 for e in events if e.value is not None),
         "entries": len(entries),
@@ -155,6 +190,9 @@ def build_timeline(
         periods=periods,
         overview=overview,
         stats=stats,
+        predicates=tuple(predicates),
+        window=window,
+        places=table,
     )
 
 
@@ -230,10 +268,11 @@ def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | Non
     written.append(out_dir / "report.json")
 
     if figures_dir is not None:
+        from . import places
         from .charts import write_figures
 
-        written.extend(
-            write_figures(
+        with places.using(result.places or places.EMPTY):
+            written.extend(write_figures(
                 Path(figures_dir),
                 result.entries,
                 result.corpus.articles,
@@ -241,8 +280,7 @@ def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | Non
                 result.timexes,
                 periods=result.periods,
                 overview=result.overview,
-            )
-        )
+            ))
     return written
 
 
@@ -264,6 +302,8 @@ def run_pipeline(
     model: str | None = "default",
     summaries: bool = True,
     progress: bool = True,
+    since=None,
+    until=None,
 ) -> TimelineResult:
     """The main job: build the timeline of ``seeds_dir`` and write outputs and figures.
 
@@ -276,6 +316,8 @@ def run_pipeline(
         model=model if summaries else None,
         summary_cache=out_dir / SUMMARY_CACHE_NAME,
         progress=progress,
+        since=since,
+        until=until,
     )
     written = write_outputs(result, out_dir, None if figures_dir is None else Path(figures_dir))
     work = {k: v for k, v in result.stats.get("summaries", {}).items() if k in RUN_WORK_COUNTERS}
