@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-summaries", action="store_true",
                      help="skip the summary model; entries keep an empty summary")
     run.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
+    run.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
+                     help="first day of the window of interest (default: from the corpus; earlier is context)")
+    run.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
+                     help="last day of the window of interest (default: from the corpus)")
     run.set_defaults(handler=_cmd_run)
 
     tag = sub.add_parser("tag", help="print the temporal expressions of a text file",
@@ -96,6 +100,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     names = sorted(name for name in model_specs() if name != "embeddings")
     if args.model not in names and not Path(args.model).exists():
         raise UsageError(f"--model: not one of {', '.join(names)} nor an existing path: {args.model}")
+    if args.since and args.until and args.since > args.until:
+        raise UsageError(f"--since {args.since} is after --until {args.until}")
     from .pipeline import run_pipeline
 
     run_pipeline(
@@ -105,6 +111,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         model=args.model,
         summaries=not args.no_summaries,
         progress=not args.quiet,
+        since=args.since,
+        until=args.until,
     )
     return 0
 

@@ -89,8 +89,10 @@ _DATELINE = re.compile(
 
 
 def is_reference_dated(e: Event) -> bool:
-    """Dated by the article's reference date (no expression of its own)."""
-    return e.rule.startswith(REFERENCE_PREFIX) and e.timex is None
+    """Dated without an expression of its own: by the reference date, the narrative or news time,
+    its governor or its reporting verb (everything but ``timex:`` rules). Merging treats such a date
+    as the report's, not as a date the text states."""
+    return e.value is not None and not e.rule.startswith("timex:")
 
 
 def without_dateline(sentence: Sentence) -> Sentence:
@@ -292,10 +294,6 @@ def _sentence_predicates(doc, sent, timexes: Sequence[Timex], refday: date | Non
 
 # ---- dating ---------------------------------------------------------------------------------------
 
-def _aux_word(tok: "Token") -> str:
-    return next((c.lower_ for c in tok.children if c.dep_ == "aux"), "")
-
-
 _MARKERS_APART = frozenset({"after", "before", "until", "till", "since", "once", "unless", "if", "although",
                             "though", "because"})
 
@@ -346,13 +344,6 @@ def _date_sentence(preds: list[_Pred], refday: date | None, narrative: Narrative
             continue
         gov_tok = governor(p.tok) if p.role != "noun" else None
         gov = by_token.get(gov_tok.i) if gov_tok is not None else None
-        if p.modality == "hypothetical" and p.role == "reported" and gov is not None and gov.date is not None \
-                and gov.tense == "past" and p.tok.lemma_ == "be" and _aux_word(p.tok) == "would" \
-                and not gov.rule.startswith(REFERENCE_PREFIX):
-            # "announced Monday that he would be on medical leave": a future in the past, a state
-            # that holds from the report on (sequence of tenses), not a hypothesis.
-            p.date, p.rule, p.klass = gov.date, "reported:future-in-past", "state"
-            continue
         if p.modality == "hypothetical":
             p.rule = "undated:hypothetical"
             continue
@@ -622,25 +613,42 @@ def extract_events(article: Article, timexes: Sequence[Timex], refdate: Referenc
 # ---- from predicates to timeline events ------------------------------------------------------------
 
 def for_timeline(events: Sequence[Event]) -> tuple[Event, ...]:
-    """One event per sentence and date: the sentence's predicates that share a date fold into one.
+    """The events the timeline is built from: one per sentence, plus one per clause with a date of its own.
 
-    The folded event is the group's highest predicate (main before reported before subordinate,
-    then the earliest) with the whole sentence as text when the group holds the sentence's main
-    predicate, else the predicate's clause. Undated predicates fold into one undated event per
-    sentence. Captions, link titles and headlines pass through.
+    A sentence's predicates fold into its main event (the headline's or the main clause's, with the
+    whole sentence as text), except a predicate dated by an expression of its own to another date
+    than the main one ("said on Tuesday that sales rose in February": the rise is its own event,
+    with its clause as text; "since the 2011 toppling": the toppling). A predicate dated only by
+    inheritance, narrative time or the reference date is part of its sentence's happening, not a
+    timeline event of its own. Captions and link titles pass through.
     """
     order = {"headline": 0, "main": 1, "caption": 1, "link-title": 1, "reported": 2, "subordinate": 3, "noun": 4}
-    groups: dict[tuple, list[Event]] = {}
+    sentences: dict[tuple[str, int], list[Event]] = {}
     for e in events:
-        key = (e.article, e.sentence_index, e.value, e.first_day, e.last_day)
-        groups.setdefault(key, []).append(e)
+        sentences.setdefault((e.article, e.sentence_index), []).append(e)
     out: list[Event] = []
-    for group in groups.values():
-        top = min(group, key=lambda e: (order.get(e.role, 5), e.trigger_start, e.start))
-        if any(e.role in {"main", "headline"} for e in group) and top.sentence:
-            top = replace(top, text=top.sentence, start=top.sentence_start, end=top.sentence_end,
-                          places=tuple(dict.fromkeys(p for e in group for p in e.places)))
-        out.append(top)
+    for group in sentences.values():
+        main = min(group, key=lambda e: (order.get(e.role, 5), e.trigger_start, e.start))
+        key_of_main = (main.value, main.first_day, main.last_day)
+        parts: dict[tuple, list[Event]] = {key_of_main: []}
+        for e in group:
+            key = (e.value, e.first_day, e.last_day)
+            own = e.rule.startswith("timex:") and e.value is not None
+            parts.setdefault(key if own else key_of_main, []).append(e)
+        for key, members in parts.items():
+            if not members:
+                continue
+            if key == key_of_main:
+                top = main
+                if top.sentence and top.role not in {"caption", "link-title"}:
+                    top = replace(top, text=top.sentence, start=top.sentence_start, end=top.sentence_end)
+                dated_by = next((e for e in members if e.rule.startswith("timex:") and e.timex is not None), None)
+                if dated_by is not None and top.timex is None:
+                    top = replace(top, timex=dated_by.timex, rule=dated_by.rule)  # the expression dates the sentence
+            else:
+                top = min(members, key=lambda e: (order.get(e.role, 5), e.trigger_start, e.start))
+            top = replace(top, places=tuple(dict.fromkeys(p for e in members for p in e.places)) or top.places)
+            out.append(top)
     out.sort(key=lambda e: (e.article, e.sentence_index, e.start, e.end, e.value or ""))
     return tuple(out)
 

@@ -155,6 +155,10 @@ def modality_of(pred: "Token") -> Modality:
     ):
         return "negated"
     if any(a.lower_ in w.hypothetical for a in _aux(pred)):
+        head = pred.head
+        if pred.dep_ == "ccomp" and any(a.lower_ in {"would", "'d"} for a in _aux(pred)) \
+                and head.lemma_.lower() in w.reporting and head.tag_ == "VBD":
+            return "planned"  # "said a session would be held next week": the future of a past report
         return "hypothetical"
     cur = pred
     while cur.dep_ in {"xcomp", "ccomp"} and cur.head.i != cur.i:
