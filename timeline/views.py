@@ -138,3 +138,17 @@ def entries_table(entries: Sequence[TimelineEntry], *, with_sources: bool = True
             row["merge_note"] = e.merge_note
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def in_window(entries: Sequence[TimelineEntry], since=None, until=None) -> list[TimelineEntry]:
+    """The entries whose interval overlaps [since, until] (``date``, ISO string or None for open).
+
+    What the notebooks' ``SINCE``/``UNTIL`` parameters select; order kept.
+    """
+    from datetime import date
+
+    first = date.fromisoformat(since) if isinstance(since, str) else since
+    last = date.fromisoformat(until) if isinstance(until, str) else until
+    if first and last and first > last:
+        raise ValueError(f"the window starts ({first}) after it ends ({last})")
+    return [e for e in entries if (last is None or e.start <= last) and (first is None or e.end >= first)]
