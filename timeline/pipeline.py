@@ -47,6 +47,10 @@ class TimelineResult:
     predicates: tuple[Event, ...] = ()  # every clause predicate (events.extract_events); ``events`` folds them
     window: tuple | None = None  # (first, last) day of the window of interest (ordering.corpus_window)
     places: object | None = None  # the corpus's place alias table (places.PlaceTable)
+    context: tuple[TimelineEntry, ...] = ()  # background before the window (timeline.selection)
+    candidates: tuple[TimelineEntry, ...] = ()  # every merged entry before selection
+    selection: object | None = None  # timeline.selection.Selection (noise verdicts per event)
+    settings: object | None = None  # the timeline.selection.SelectionSettings used
 
     def events_frame(self):
         """pandas DataFrame, one row per event (see ``timeline.frames.events_frame``)."""
@@ -125,6 +129,10 @@ def build_timeline(
     since=None,
     until=None,
     prune_cache: bool = True,
+    max_entries: int | None = None,
+    granularity: str = "day",
+    about: str | None = None,
+    settings=None,
 ) -> TimelineResult:
     """Run corpus -> reference dates -> timexes -> parse -> events -> merging -> ordering -> summaries.
 
@@ -134,6 +142,10 @@ def build_timeline(
     interest; by default it comes from the corpus (``ordering.corpus_window``). What ends before it
     is context ("background"). ``prune_cache=False`` keeps cached summaries this run did not use
     (notebooks pass it, so exploring another corpus never empties a shared cache).
+    ``max_entries``, ``granularity`` (day | week | month) and ``about`` (an entity or keywords)
+    choose what goes on the timeline (``timeline.selection``); they and ``since``/``until`` are
+    gathered in one ``SelectionSettings`` (or pass ``settings=`` directly). Only the selected
+    entries are summarized.
     """
     from dataclasses import replace
 
@@ -143,8 +155,14 @@ def build_timeline(
     from .merging import merge_events
     from .ordering import corpus_window, in_campaign, order_entries
 
+    from .selection import SelectionSettings, select
+
     since = parse_published(since) if isinstance(since, str) else since
     until = parse_published(until) if isinstance(until, str) else until
+    if settings is None:
+        settings = SelectionSettings(max_entries=max_entries, granularity=granularity, about=about,
+                                     since=since, until=until)
+    since, until = settings.since, settings.until
 
     corpus = source if isinstance(source, Corpus) else load_corpus(source)
     for error in corpus.errors:
@@ -161,9 +179,12 @@ def build_timeline(
     merge_kwargs = {} if merge_threshold is None else {"threshold": merge_threshold}
     with places.using(table):
         merged = merge_events(events, **merge_kwargs)
-    entries = order_entries(replace(e, in_campaign=in_campaign(e, window)) for e in merged)
+    candidates = order_entries(replace(e, in_campaign=in_campaign(e, window)) for e in merged)
+    chosen = select(candidates, events, corpus.articles, settings, place_table=table)
+    entries = list(chosen.entries)
     _log(progress, f"window of interest {window[0]}..{window[1]}" if window else "no window of interest")
-    _log(progress, f"{len(predicates)} predicates -> {len(events)} events -> {len(entries)} timeline entries")
+    _log(progress, f"{len(predicates)} predicates -> {len(events)} events -> {len(candidates)} happenings"
+                   f" -> {len(entries)} timeline entries (+{len(chosen.context)} context)")
 
     stats: dict = {
         "articles": len(corpus.articles),
@@ -172,7 +193,9 @@ def build_timeline(
         "predicates": len(predicates),
         "events": len(events),
         "dated_events": sum(1 for e in events if e.value is not None),
+        "candidates": len(candidates),
         "entries": len(entries),
+        "context": len(chosen.context),
         "merged_entries": sum(1 for e in entries if len({s.article for s in e.sources}) > 1),
     }
     periods: tuple = ()
@@ -205,6 +228,10 @@ def build_timeline(
         predicates=tuple(predicates),
         window=window,
         places=table,
+        context=chosen.context,
+        candidates=tuple(candidates),
+        selection=chosen,
+        settings=settings,
     )
 
 
@@ -258,7 +285,10 @@ def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | Non
     written.append(out_dir / "timeline.json")
     exports.write_timeline_json(out_dir / "timeline.json", result.entries)
     written.append(out_dir / "events.csv")
-    exports.write_events_csv(out_dir / "events.csv", result.events)
+    exports.write_events_csv(out_dir / "events.csv", result.events,
+                             result.selection.noise if result.selection is not None else None)
+    written.append(out_dir / "context.json")
+    exports.write_context_json(out_dir / "context.json", result.context)
     from .frames import article_titles
 
     titles = article_titles(result.corpus.articles)
@@ -325,6 +355,9 @@ def run_pipeline(
     progress: bool = True,
     since=None,
     until=None,
+    max_entries: int | None = None,
+    granularity: str = "day",
+    about: str | None = None,
 ) -> TimelineResult:
     """The main job: build the timeline of ``seeds_dir`` and write outputs and figures.
 
@@ -339,6 +372,9 @@ def run_pipeline(
         progress=progress,
         since=since,
         until=until,
+        max_entries=max_entries,
+        granularity=granularity,
+        about=about,
     )
     written = write_outputs(result, out_dir, None if figures_dir is None else Path(figures_dir))
     work = {k: v for k, v in result.stats.get("summaries", {}).items() if k in RUN_WORK_COUNTERS}

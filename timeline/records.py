@@ -184,4 +184,6 @@ class TimelineEntry:
     extractive: bool = False  # summary is a source sentence, not generated
     guarded: bool = False  # the faithfulness guard rejected at least one generation
     merge_note: str = ""  # why these sources were merged
+    salience: float = 0.0  # timeline.selection's score (0 before selection)
+    salience_note: str = ""  # the signals behind ``salience``
     extra: dict = field(default_factory=dict, compare=False, hash=False)
