@@ -174,10 +174,29 @@ def entry_noise(entry: TimelineEntry, events: dict, happening_articles: set[str]
 
 # --------------------------------------------------------------------------- salience
 
-def default_max_entries(n_articles: int) -> int:
-    """A handful per article, capped (``limits.per_article`` x articles, at most ``limits.cap``)."""
+def happening_signal(event: Event) -> float:
+    """1 for an asserted past happening; 0.5 for a present perfect or a report carrying its content;
+    0 for a state (present tense or a ``state`` class), a plan, a negated or hypothetical clause."""
+    if event.modality != "asserted" or event.event_class in {"state", "plan"}:
+        return 0.0
+    if event.tense == "present" or "present-state" in event.rule:
+        return 0.0
+    if event.event_class == "reporting":
+        return 0.0 if _reactive(event) else 0.5
+    if event.tense == "present-perfect":
+        return 0.5
+    return 1.0
+
+
+def default_max_entries(n_articles: int, per_article: int | None = None) -> int:
+    """A handful per article, capped (``limits.per_article`` x articles, at most ``limits.cap``).
+
+    An ``about`` timeline counts only the articles naming the query, ``limits.about_per_article``
+    each: an entity is one thread of each article that names it.
+    """
     limits = rules()["limits"]
-    return max(1, min(int(limits["cap"]), int(limits["per_article"]) * max(1, n_articles)))
+    per = int(limits["per_article"]) if per_article is None else per_article
+    return max(1, min(int(limits["cap"]), per * max(1, n_articles)))
 
 
 def _centrality(vectors: np.ndarray) -> np.ndarray:
@@ -204,8 +223,7 @@ def salience(entry: TimelineEntry, events: dict, articles: dict[str, Article], c
         "headline": float(any(e.role == "headline" or e.sentence_index < 0 for e in behind)),
         "lead": float(any(0 <= e.sentence_index <= 1 for e in behind)),
         "centrality": float(centrality),
-        "happening": (sum(e.event_class == "happening" and e.modality == "asserted" for e in behind) / len(behind)
-                      if behind else 0.0),
+        "happening": sum(map(happening_signal, behind)) / len(behind) if behind else 0.0,
         "specificity": float(spec.get(entry.granularity, 0.0)),
         "mentions": min(1.0, (len(entry.sources) - 1) / 3),
     }
@@ -371,8 +389,12 @@ def select(
         scored = named
 
     rank = lambda c: (-c.salience, c.start, c.date, c.sources[0].article, c.sources[0].start)  # noqa: E731
-    context_pool = sorted((c for c in scored if not c.in_campaign), key=rank)
-    timeline_pool = sorted((c for c in scored if c.in_campaign), key=rank)
+    # An ``about`` query without a window the user set asks for the entity's own history: the
+    # corpus's window (where the whole corpus's story is) does not bound it.
+    whole_history = bool(settings.about) and settings.since is None and settings.until is None
+    on_timeline = lambda c: c.in_campaign or whole_history  # noqa: E731
+    context_pool = sorted((c for c in scored if not on_timeline(c)), key=rank)
+    timeline_pool = sorted((c for c in scored if on_timeline(c)), key=rank)
     context = order_entries(context_pool[: int(limits["context"])])
 
     # 4. one entry per happening, then per period, then the size
@@ -387,7 +409,8 @@ def select(
             distinct.append(c)
     distinct = by_period(distinct, settings.granularity)
     n_reporting = len({s.article for c in distinct for s in c.sources}) or len(arts)
-    size = settings.max_entries or default_max_entries(n_reporting)
+    per = int(limits["about_per_article"]) if settings.about else None
+    size = settings.max_entries or default_max_entries(n_reporting, per)
     chosen = distinct[:size]
     for c in distinct[size:]:
         for s in c.sources:
