@@ -447,7 +447,7 @@ def _narrative_after(preds: list[_Pred], narrative: Narrative, refday: date | No
 
 # ---- records -------------------------------------------------------------------------------------
 
-def _event(article: Article, sentence: Sentence, p: _Pred, doc_offset: int, raw_map, sent) -> Event:
+def _event(article: Article, sentence: Sentence, p: _Pred, doc_offset: int, raw_map, sent, all_ents=None) -> Event:
     a, b = clause_span(p.tok, sent)
     if p.role == "noun":
         a, b = p.tok.left_edge.i, p.tok.right_edge.i + 1
@@ -462,7 +462,9 @@ def _event(article: Article, sentence: Sentence, p: _Pred, doc_offset: int, raw_
     t_start, t_end = raw_map(p.tok.idx + doc_offset, p.tok.idx + doc_offset + len(p.tok.text))
     s_start, s_end = raw_map(sentence.start, sentence.end)
     text = sentence.text[start - sentence.start:end - sentence.start]
-    ents = [e for e in doc.ents if a <= e.start and e.end <= b and e.start_char + doc_offset >= start]
+    if all_ents is None:
+        all_ents = list(doc.ents)
+    ents = [e for e in all_ents if a <= e.start and e.end <= b and e.start_char + doc_offset >= start]
     actor, obj = arguments(p.tok)
     d = p.date
     return Event(
@@ -579,6 +581,7 @@ def extract_events(article: Article, timexes: Sequence[Timex], refdate: Referenc
     paragraph_starts = [m.end() for m in re.finditer(r"\n\s*", article.body)]
     events: list[Event] = _headline_events(article, refday)
     narrative = Narrative()
+    ents = list(doc.ents)  # once: Doc.ents builds every span anew on each access
     for sentence, sent in pairs:
         if sentence.index in captions:
             events.append(_caption_event(article, captions[sentence.index], ordered))
@@ -600,10 +603,11 @@ def extract_events(article: Article, timexes: Sequence[Timex], refdate: Referenc
         preds = _sentence_predicates(doc, sent, inside, refday, 0, False)
         not_news = any(phrase in sentence.text.lower() for phrase in words().not_news)
         narrative.continues = _continues(preds)
+        sentence_ents = [e for e in ents if sent.start <= e.start < sent.end]
         _date_sentence(preds, refday, narrative, not_news, False)
         _narrative_after(preds, narrative, refday)
         for p in preds:
-            event = _event(article, trimmed, p, 0, article.raw_span, sent)
+            event = _event(article, trimmed, p, 0, article.raw_span, sent, sentence_ents)
             events.append(event)
         if not preds:
             events.append(_whole(article, trimmed, "undated:no-predicate", None, "main"))
