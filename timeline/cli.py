@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="first day of the window of interest (default: from the corpus; earlier is context)")
     run.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
                      help="last day of the window of interest (default: from the corpus)")
+    run.add_argument("--max-entries", type=_positive_int, metavar="N",
+                     help="timeline size: the N most salient happenings (default: a handful per article, capped)")
+    run.add_argument("--granularity", choices=("day", "week", "month"), default="day",
+                     help="one entry per happening (day), or one per week / month that summarizes it")
+    run.add_argument("--about", metavar="QUERY",
+                     help="only happenings about an entity or keywords ('Sirte', 'US air strikes')")
     run.set_defaults(handler=_cmd_run)
 
     tag = sub.add_parser("tag", help="print the temporal expressions of a text file",
@@ -114,8 +120,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         since=args.since,
         until=args.until,
+        max_entries=args.max_entries,
+        granularity=args.granularity,
+        about=args.about,
     )
     return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
 
 
 def _read_text_file(path: Path) -> str:

@@ -267,11 +267,15 @@ class Query:
 
 
 def matches_about(entry: TimelineEntry, events: dict, query: Query) -> bool:
+    """The happening is about the query: its representative clause names it (words, places,
+    organisations), or at least a third of its clauses do. A clause, not its sentence: "the 2011
+    toppling of Kadhafi" is not about the city its sentence goes on to name."""
+    hits = []
     for s in entry.sources:
         e = events.get(_key(s))
-        if query.names(e.sentence or e.text if e else s.sentence, entry.places, e.organisations if e else ()):
-            return True
-    return False
+        text = e.text if e is not None else s.sentence
+        hits.append(query.names(text, e.places if e is not None else (), e.organisations if e is not None else ()))
+    return bool(hits) and (hits[0] or 3 * sum(hits) >= len(hits))
 
 
 # --------------------------------------------------------------------------- folding
