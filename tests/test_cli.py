@@ -98,6 +98,21 @@ def test_tag_without_date_infers_it(tmp_path, capsys):
     assert "Tuesday" in captured.out
 
 
+def test_run_passes_selection_options(tmp_path, monkeypatch, capsys):
+    import timeline.pipeline
+
+    calls = []
+    monkeypatch.setattr(timeline.pipeline, "run_pipeline", lambda *a, **k: calls.append((a, k)))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    assert cli.main(["run", str(seeds), "--max-entries", "10", "--granularity", "month", "--about", "Sirte"]) == 0
+    (_, kwargs), = calls
+    assert (kwargs["max_entries"], kwargs["granularity"], kwargs["about"]) == (10, "month", "Sirte")
+    with pytest.raises(SystemExit):
+        cli.main(["run", str(seeds), "--max-entries", "0"])
+    assert "at least 1" in capsys.readouterr().err
+
+
 def test_run_missing_seeds_dir(tmp_path, capsys):
     assert cli.main(["run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
@@ -115,7 +130,8 @@ def test_run_passes_options_to_pipeline(tmp_path, monkeypatch):
                      "--model", "small", "--no-summaries"]) == 0
     (args, kwargs), = calls
     assert args == (seeds, tmp_path / "o", tmp_path / "f")
-    assert kwargs == {"model": "small", "summaries": False, "progress": True, "since": None, "until": None}
+    assert kwargs == {"model": "small", "summaries": False, "progress": True, "since": None, "until": None,
+                      "max_entries": None, "granularity": "day", "about": None}
     calls.clear()
     assert cli.main(["run", str(seeds), "--no-figures", "--quiet"]) == 0
     (args, kwargs), = calls
