@@ -28,7 +28,7 @@ articles). This stage reads them as an editor would:
    folds every candidate of a week/month into one entry (the most salient one's text first, all
    sources kept, so the summary covers the period); ``max_entries`` keeps the most salient
    (default: ``per_article`` per article, capped at ``cap``), folding a candidate into an already
-   kept one when the two are the same happening (overlapping dates, cosine >= ``same_happening``), so
+   kept one when the two are the same happening (same date or days one apart, cosine >= ``same_happening``), so
    no happening gets two entries. The result is in date order (``ordering.order_entries``).
 
 Everything here is a pure function of the candidates, the events and the settings.
@@ -249,7 +249,14 @@ class Query:
         return cls(text, words, place)
 
     def names(self, text: str, places: Sequence[str] = (), organisations: Sequence[str] = ()) -> bool:
-        """The query's entity or keywords are in ``text`` (or its places / organisations)."""
+        """The query's entity or keywords are in ``text`` (or its places / organisations).
+
+        Matches, in order: the query's place (alias table) among ``places``; the query as a phrase
+        (case-insensitive, whole words); an organisation or place written as the query; a
+        contiguous part of the query covering at least two thirds of its words ("Apple Corps" for
+        "Beatles Apple Corps"); for a capitalised name of several words, its last word written
+        capitalised ("Jobs" for "Steve Jobs", not "jobs"); for keywords, all of them in any order.
+        """
         if self.place is not None and self.place in places:
             return True
         joined = " ".join(_words(text))
@@ -259,29 +266,50 @@ class Query:
         for name in [*places, *organisations]:
             if " ".join(_words(name)) == phrase:
                 return True
+        raw = self.text.split()
+        if len(raw) >= 2:
+            need = math.ceil(2 * len(raw) / 3)
+            for size in range(len(raw) - 1, max(need, 2) - 1, -1):
+                for i in range(len(raw) - size + 1):
+                    part = " ".join(_words(" ".join(raw[i:i + size])))
+                    if re.search(r"(?<!\w)" + re.escape(part) + r"(?!\w)", joined):
+                        return True
+            if all(w[:1].isupper() for w in raw) and raw[-1][:1].isalpha():
+                if re.search(r"(?<![\w-])" + re.escape(raw[-1]) + r"(?![\w-])", text):
+                    return True
         if len(self.words) < 2:
             return False
         present = set(_words(text))
-        found = sum(1 for w in self.words if w in present)
-        return found == len(self.words)  # keywords: all of them, in any order
+        return all(w in present for w in self.words)  # keywords: all of them, in any order
 
 
 def matches_about(entry: TimelineEntry, events: dict, query: Query) -> bool:
-    """The happening is about the query: its representative clause names it (words, places,
-    organisations), or at least a third of its clauses do. A clause, not its sentence: "the 2011
-    toppling of Kadhafi" is not about the city its sentence goes on to name."""
+    """The happening is about the query: the query is the actor or object of one of its clauses, or
+    its representative clause names it, or at least a third of its clauses do. A clause names it through its words, places, organisations or participants
+    (actor, object, who says so) — a clause, not its sentence: "the 2011 toppling of Kadhafi" is
+    not about the city its sentence goes on to name."""
     hits = []
     for s in entry.sources:
         e = events.get(_key(s))
-        text = e.text if e is not None else s.sentence
-        hits.append(query.names(text, e.places if e is not None else (), e.organisations if e is not None else ()))
+        if e is None:
+            hits.append(query.names(s.sentence))
+            continue
+        if query.names(" ; ".join(t for t in (e.actor, e.object) if t)):
+            return True  # the query takes part in one of its clauses
+        text = " ; ".join(t for t in (e.text, e.attribution) if t)
+        hits.append(query.names(text, e.places, e.organisations))
     return bool(hits) and (hits[0] or 3 * sum(hits) >= len(hits))
 
 
 # --------------------------------------------------------------------------- folding
 
-def _overlap(a: TimelineEntry, b: TimelineEntry) -> bool:
-    return a.start <= b.end and b.start <= a.end
+def _same_time(a: TimelineEntry, b: TimelineEntry) -> bool:
+    """Two candidates could be one happening by their dates: the same calendar value, or days at
+    most one apart (a report dated by its publication and one by "yesterday"). A year and a day in
+    it are not the same time: the merging stage already decided those."""
+    if a.date == b.date:
+        return True
+    return (a.granularity == b.granularity == "day" and abs((a.start - b.start).days) <= 1)
 
 
 def fold(kept: TimelineEntry, other: TimelineEntry, why: str) -> TimelineEntry:
@@ -405,7 +433,7 @@ def select(
     distinct: list[TimelineEntry] = []
     for c in timeline_pool:
         for i, k in enumerate(distinct):
-            if _overlap(k, c) and float(vec_of[id(k)] @ vec_of[id(c)]) >= float(limits["same_happening"]):
+            if _same_time(k, c) and float(vec_of[id(k)] @ vec_of[id(c)]) >= float(limits["same_happening"]):
                 distinct[i] = fold(k, c, f"same happening as {c.date} '{c.sources[0].sentence[:60]}'")
                 vec_of[id(distinct[i])] = vec_of[id(k)]
                 break
