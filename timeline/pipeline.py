@@ -331,6 +331,7 @@ def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | Non
                 result.timexes,
                 periods=result.periods,
                 overview=result.overview,
+                context=result.context,
             ))
     return written
 
