@@ -444,7 +444,7 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
         Line2D([], [], marker="o", linestyle="none", color="#555555", label="day"),
         Patch(facecolor="#555555", alpha=0.35, edgecolor="#555555", label="week / month / season / year (true width)"),
         Line2D([], [], marker="o", linestyle="none", color="#555555", markerfacecolor="white",
-               label="background (outside the campaign)"),
+               label="background (outside the window of interest)"),
     ]
     legend_top = top_margin + plot_h + axis_h
     fig.legend(handles=handles, loc="upper left", ncol=3, fontsize=8.5, frameon=False,
