@@ -15,6 +15,15 @@ from timeline import charts
 import _records_fixtures as fx
 
 
+@pytest.fixture(autouse=True)
+def seed_place_table():
+    """Lanes follow the kinds and parents of the corpus's place table; these fixtures are the seeds'."""
+    from timeline import places
+
+    with places.using(places.load_table(fx.SEEDS)):
+        yield
+
+
 @pytest.fixture(scope="module")
 def entries():
     return fx.entries()

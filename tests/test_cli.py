@@ -1,6 +1,8 @@
 """Command line: help text, tag output, clear errors with exit code 2, run wiring."""
 from __future__ import annotations
 
+from datetime import date
+
 import json
 import os
 import subprocess
@@ -96,6 +98,21 @@ def test_tag_without_date_infers_it(tmp_path, capsys):
     assert "Tuesday" in captured.out
 
 
+def test_run_passes_selection_options(tmp_path, monkeypatch, capsys):
+    import timeline.pipeline
+
+    calls = []
+    monkeypatch.setattr(timeline.pipeline, "run_pipeline", lambda *a, **k: calls.append((a, k)))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    assert cli.main(["run", str(seeds), "--max-entries", "10", "--granularity", "month", "--about", "Sirte"]) == 0
+    (_, kwargs), = calls
+    assert (kwargs["max_entries"], kwargs["granularity"], kwargs["about"]) == (10, "month", "Sirte")
+    with pytest.raises(SystemExit):
+        cli.main(["run", str(seeds), "--max-entries", "0"])
+    assert "at least 1" in capsys.readouterr().err
+
+
 def test_run_missing_seeds_dir(tmp_path, capsys):
     assert cli.main(["run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
@@ -113,12 +130,17 @@ def test_run_passes_options_to_pipeline(tmp_path, monkeypatch):
                      "--model", "small", "--no-summaries"]) == 0
     (args, kwargs), = calls
     assert args == (seeds, tmp_path / "o", tmp_path / "f")
-    assert kwargs == {"model": "small", "summaries": False, "progress": True}
+    assert kwargs == {"model": "small", "summaries": False, "progress": True, "since": None, "until": None,
+                      "max_entries": None, "granularity": "day", "about": None}
     calls.clear()
     assert cli.main(["run", str(seeds), "--no-figures", "--quiet"]) == 0
     (args, kwargs), = calls
     assert args[2] is None and kwargs["model"] == "default" and kwargs["summaries"] is True
     assert kwargs["progress"] is False
+    assert cli.main(["run", str(seeds), "--since", "2015-06-01", "--until", "2016-12-31", "--quiet"]) == 0
+    _args, kwargs = calls[-1]
+    assert (kwargs["since"], kwargs["until"]) == (date(2015, 6, 1), date(2016, 12, 31))
+    assert cli.main(["run", str(seeds), "--since", "2017-01-01", "--until", "2016-01-01"]) == 2
 
 
 def test_run_rejects_unknown_model(tmp_path, capsys):

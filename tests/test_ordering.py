@@ -1,11 +1,11 @@
-"""Chronological order with mixed granularity, and the campaign window."""
+"""Chronological order with mixed granularity, and the window of interest derived from the corpus."""
 from __future__ import annotations
 
 import random
 from datetime import date
 
 from timeline import timex3
-from timeline.ordering import CAMPAIGN_END, CAMPAIGN_START, in_campaign, order_entries
+from timeline.ordering import corpus_window, in_campaign, order_entries
 from timeline.records import Event, SourceRef, TimelineEntry
 
 
@@ -48,18 +48,48 @@ def test_ties_are_broken_by_article_then_offset_not_input_order():
         assert [(e.sources[0].article, e.sources[0].start) for e in order_entries(shuffled)] == expected
 
 
-def test_campaign_window():
-    assert (CAMPAIGN_START, CAMPAIGN_END) == (date(2014, 1, 1), date(2016, 12, 31))
-    assert in_campaign(entry("2014-SU")) and in_campaign(entry("2016-12-31"))
-    assert not in_campaign(entry("2011")) and not in_campaign(entry("2001"))
-    assert not in_campaign(entry("2012-09")) and not in_campaign(entry("2017-01-01"))
-    assert in_campaign((date(2013, 6, 1), date(2014, 2, 1)))  # overlapping the start counts
-    assert not in_campaign((date(2013, 6, 1), date(2013, 12, 31)))
+WINDOW = (date(2014, 1, 1), date(2016, 12, 31))
+
+
+def test_window_overlap():
+    assert in_campaign(entry("2014-SU"), WINDOW) and in_campaign(entry("2016-12-31"), WINDOW)
+    assert not in_campaign(entry("2011"), WINDOW) and not in_campaign(entry("2001"), WINDOW)
+    assert not in_campaign(entry("2012-09"), WINDOW) and not in_campaign(entry("2017-01-01"), WINDOW)
+    assert in_campaign((date(2013, 6, 1), date(2014, 2, 1)), WINDOW)  # overlapping the start counts
+    assert not in_campaign((date(2013, 6, 1), date(2013, 12, 31)), WINDOW)
+    assert in_campaign(entry("2001"))  # without a window every dated item is in
+
+
+def _event(value: str, kind: str = "event") -> Event:
+    first, last = timex3.interval(value)
+    return Event("a", 0, "x", 0, 1, value, timex3.granularity(value), first, last, None, "t", kind=kind)
+
+
+def test_corpus_window_follows_where_dated_mentions_concentrate():
+    # Twenty finely dated events in 2008-2010, one 1985 flashback: the flashback is context.
+    events = [_event(f"{2008 + i % 3}-0{1 + i % 9}-1{i % 9}") for i in range(20)] + [_event("1985-05-01")]
+    window = corpus_window(events, [date(2009, 3, 1), date(2010, 10, 6)])
+    assert window == (date(2008, 1, 1), date(2010, 12, 31))
+    # Coarse dates (years) do not pull the window; the publication years bound it.
+    assert corpus_window([_event("1976")], [date(2011, 10, 6)]) == (date(2011, 1, 1), date(2011, 12, 31))
+
+
+def test_corpus_window_since_until_and_nothing():
+    events = [_event("2015-06-01"), _event("2016-02-23")]
+    assert corpus_window(events, [date(2016, 2, 23)], since=date(2015, 6, 1)) == (date(2015, 6, 1), date(2016, 12, 31))
+    assert corpus_window(events, [], until=date(2016, 3, 1)) == (date(2015, 1, 1), date(2016, 3, 1))
+    assert corpus_window([], []) is None
+    try:
+        corpus_window(events, [], since=date(2017, 1, 1), until=date(2016, 1, 1))
+    except ValueError as error:
+        assert "empty" in str(error)
+    else:
+        raise AssertionError("since after until must be refused")
 
 
 def test_in_campaign_accepts_events_and_rejects_other_things():
     event = Event("a", 0, "x", 0, 1, "2011-10", "month", date(2011, 10, 1), date(2011, 10, 31), None, "t")
-    assert not in_campaign(event)
+    assert not in_campaign(event, WINDOW)
     undated = Event("a", 0, "x", 0, 1, None, None, None, None, None, "undated", kind="undated")
     assert not in_campaign(undated)
     try:

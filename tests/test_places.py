@@ -1,7 +1,27 @@
-"""Place names: transliterations to canonical names, whole-word matching, gazetteer integrity."""
+"""Places: the per-corpus alias table (seeds/places.toml) and NER places from the parse.
+
+The package has no place list; the seeds bring theirs. The table tests run with the seeds' table in
+force (``places.using``), as the pipeline does for that corpus.
+"""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from timeline import places as places_module
 from timeline.places import find_places, gazetteer, kind_of, parent_of, place_mentions
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def seeds_table():
+    table = places_module.load_table(SEEDS)
+    if not table.places:
+        pytest.skip("seeds/places.toml not present")
+    with places_module.using(table):
+        yield table
 
 
 def test_transliterations_map_to_canonical_names():
@@ -50,7 +70,7 @@ def test_kinds_and_parents():
     assert kind_of("Atlantis") is None
 
 
-def test_gazetteer_is_consistent():
+def test_the_seed_table_is_consistent():
     places = gazetteer()
     assert {"Libya", "Benghazi", "Lithi", "Sirte", "Derna", "Sabratha", "Tripoli", "Tobruk", "Misrata",
             "Guwarsha", "al-Fatayeh", "Ajdabiya", "Ras Lanuf", "Syria", "Iraq", "Sicily", "Italy",
@@ -80,3 +100,28 @@ def test_city_of_walks_up_to_the_city():
     assert city_of("Lithi") == "Benghazi" and city_of("Ouagadougou Conference Centre") == "Sirte"
     assert city_of("Derna") == "Derna"
     assert city_of("Libya") is None and city_of("Sicily") is None and city_of("Atlantis") is None
+
+
+def test_without_a_table_the_package_knows_no_place():
+    with places_module.using(places_module.EMPTY):
+        assert find_places("Forces retook Lithi in Benghazi.") == ()
+        assert gazetteer() == {} and kind_of("Benghazi") is None
+
+
+def test_places_of_other_corpora_come_from_the_parse():
+    from timeline import nlp
+
+    text = "GM said sales fell in Canada, Japan and South Korea, while Chrysler opened a plant in New York."
+    doc = nlp.parse(text)
+    with places_module.using(places_module.EMPTY):
+        found = places_module.entity_places(text, doc.ents)
+    assert {"Canada", "Japan", "South Korea", "New York"} <= set(found)
+
+
+def test_a_bad_table_names_the_file_and_the_entry(tmp_path):
+    (tmp_path / "places.toml").write_text('[[place]]\nname = "X"\nkind = "planet"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"places.toml: place 'X' has kind 'planet'"):
+        places_module.load_table(tmp_path)
+    (tmp_path / "places.toml").write_text('[[place]]\nname = "Y"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"place #1 lacks 'kind'"):
+        places_module.load_table(tmp_path)

@@ -505,7 +505,7 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
         Line2D([], [], marker="o", linestyle="none", color="#555555", label="day"),
         Patch(facecolor="#555555", alpha=0.35, edgecolor="#555555", label="week / month / season / year (true width)"),
         Line2D([], [], marker="o", linestyle="none", color="#555555", markerfacecolor="white",
-               label="background (outside the campaign)"),
+               label="background (outside the window of interest)"),
     ]
     legend_top = top_margin + plot_h + axis_h
     fig.legend(handles=handles, loc="upper left", ncol=3, fontsize=8.5, frameon=False,
@@ -1031,8 +1031,11 @@ FIGURE_NAMES = ("campaign_timeline", "summary_timeline", "article_dates", "menti
 
 def write_figures(out_dir: str | Path, entries: Sequence[TimelineEntry], articles: Sequence[Article],
                   refdates: Mapping[str, ReferenceDate], timexes_by_article: Mapping[str, Sequence[Timex]],
-                  *, periods: Sequence = (), overview=None) -> list[Path]:
+                  *, periods: Sequence = (), overview=None, context: Sequence[TimelineEntry] = ()) -> list[Path]:
     """Regenerate every figure as PNG + SVG in ``out_dir``; returns the files written.
+
+    ``context`` (the context list of ``timeline.selection``: background before the window) is drawn
+    in the campaign timeline's left "before" panel; the other charts show the timeline's entries.
 
     ``periods``/``overview`` (``PeriodSummary`` records) add the month and campaign paragraphs to the
     summary pages: ``summary_timeline`` (page 1), ``summary_timeline_p2``, ...; extra pages of an
@@ -1046,7 +1049,7 @@ def write_figures(out_dir: str | Path, entries: Sequence[TimelineEntry], article
     for stale in sorted(out_dir.glob("summary_timeline_p*")):
         if stale.suffix in (".png", ".svg") and stale.stem[len("summary_timeline_p"):].isdigit():
             stale.unlink()
-    fig = campaign_timeline(entries, window=window)
+    fig = campaign_timeline(list(entries) + list(context), window=window)
     written += save_figure(fig, out_dir / "campaign_timeline")
     for page, fig in enumerate(summary_timeline(entries, periods=periods, overview=overview), start=1):
         written += save_figure(fig, out_dir / ("summary_timeline" if page == 1 else f"summary_timeline_p{page}"))

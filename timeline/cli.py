@@ -116,6 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-summaries", action="store_true",
                      help="skip the summary model; entries keep an empty summary")
     add_verbosity(run)
+    run.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
+                     help="first day of the window of interest (default: from the corpus; earlier is context)")
+    run.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
+                     help="last day of the window of interest (default: from the corpus)")
+    run.add_argument("--max-entries", type=_positive_int, metavar="N",
+                     help="timeline size: the N most salient happenings (default: a handful per article, capped)")
+    run.add_argument("--granularity", choices=("day", "week", "month"), default="day",
+                     help="one entry per happening (day), or one per week / month that summarizes it")
+    run.add_argument("--about", metavar="QUERY",
+                     help="only happenings about an entity or keywords ('Sirte', 'US air strikes')")
     run.set_defaults(handler=_cmd_run)
 
     tag = sub.add_parser("tag", help="print the temporal expressions of a text file",
@@ -143,6 +153,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     names = sorted(name for name in model_specs() if name != "embeddings")
     if args.model not in names and not Path(args.model).exists():
         raise UsageError(f"--model: not one of {', '.join(names)} nor an existing path: {args.model}")
+    if args.since and args.until and args.since > args.until:
+        raise UsageError(f"--since {args.since} is after --until {args.until}")
     from .pipeline import check_output_folders, run_pipeline
     from .publish import OutputBusy, OutputError
 
@@ -156,6 +168,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
             model=args.model,
             summaries=not args.no_summaries,
             progress=not args.quiet,
+            since=args.since,
+            until=args.until,
+            max_entries=args.max_entries,
+            granularity=args.granularity,
+            about=args.about,
         )
     except OutputBusy as exc:
         from .exports import loggable
@@ -165,6 +182,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except OutputError as exc:
         raise UsageError(str(exc)) from None
     return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
 
 
 def _read_text_file(path: Path) -> str:

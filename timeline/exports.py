@@ -107,6 +107,8 @@ def entry_record(entry: TimelineEntry) -> dict:
         "merge_note": entry.merge_note,
         **({"summary_rule": entry.extra["summary_rule"], "summary_checks": list(entry.extra.get("summary_checks", ()))}
            if entry.extra.get("summary_rule") else {}),  # how the summary was made, which guard checks fired
+        "salience": entry.salience,
+        "salience_note": entry.salience_note,
         "sources": [source_record(s) for s in entry.sources],
     }
 
@@ -120,17 +122,20 @@ def write_timeline_json(path: str | Path, entries: Iterable[TimelineEntry]) -> P
 
 EVENT_COLUMNS = (
     "article", "sentence_index", "kind", "value", "granularity", "first_day", "last_day",
-    "timex", "rule", "places", "start", "end", "text",
+    "timex", "rule", "places", "start", "end", "text", "selection",
 )
 
 
-def write_events_csv(path: str | Path, events: Iterable[Event]) -> Path:
+def write_events_csv(path: str | Path, events: Iterable[Event], selection: dict | None = None) -> Path:
     """One row per event, in the order given; places joined with ``;``; empty cells for missing values.
 
-    ``start``/``end`` are the raw-text offsets of the event's sentence. Text cells go through
+    ``start``/``end`` are the raw-text offsets of the event's clause. ``selection`` maps
+    (article, start, end) to the rule that kept the event off the timeline (``timeline.selection``);
+    the ``selection`` column is empty for events on it or never dated. Text cells go through
     ``csv_cell``: no control characters, and a cell starting with ``= + - @``, tab or CR gets a
     leading ``'`` so spreadsheets do not run it as a formula (the JSON outputs keep the exact text).
     """
+    selection = selection or {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(EVENT_COLUMNS)
@@ -139,6 +144,7 @@ def write_events_csv(path: str | Path, events: Iterable[Event]) -> Path:
             csv_cell(e.article), e.sentence_index, csv_cell(e.kind), csv_cell(e.value), csv_cell(e.granularity),
             _iso(e.first_day) or "", _iso(e.last_day) or "", csv_cell(e.timex.text if e.timex else ""),
             csv_cell(e.rule), csv_cell(";".join(e.places)), e.start, e.end, csv_cell(e.text),
+            csv_cell(selection.get((e.article, e.start, e.end), "")),
         ])
     return _write_text(path, buf.getvalue())
 
@@ -495,3 +501,8 @@ def write_timexes_jsonl(path: str | Path, rows: Iterable[tuple]) -> Path:
             raise ValueError(f"timex row must be (article, timex) or (article, timex, raw_start, raw_end): {row!r}")
         lines.append(json.dumps(timex_record(*row), ensure_ascii=False, sort_keys=True))
     return _write_text(path, "".join(line + "\n" for line in lines))
+
+
+def write_context_json(path: str | Path, entries: Iterable[TimelineEntry]) -> Path:
+    """The context list (background before the window, ``timeline.selection``) in date order."""
+    return _write_text(path, dumps_json([entry_record(e) for e in chronological(entries)]))

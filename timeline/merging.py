@@ -90,7 +90,7 @@ from pathlib import Path
 import numpy as np
 
 from . import timex3
-from .events import NEWS_RULE
+from .events import is_reference_dated
 from .ordering import GRANULARITY_RANK, granularity_rank, in_campaign, order_entries
 
 from .places import city_of, gazetteer, scene_places
@@ -241,7 +241,7 @@ class Link:
 
 
 def _is_report_dated(e: Event) -> bool:
-    return e.rule == NEWS_RULE and e.timex is None
+    return is_reference_dated(e)
 
 
 def _is_duration(e: Event) -> bool:
@@ -302,6 +302,9 @@ def dates_compatible(a: Event, b: Event) -> bool:
     # (late-night fighting reported as two days). Coarser ones must overlap: "in 2014" and "in 2015"
     # touch at midnight on New Year's Eve but are not the same time.
     fine = max(granularity_rank(a.granularity), granularity_rank(b.granularity)) <= GRANULARITY_RANK["day"]
+    if fine and a.article == b.article and a.timex is not None and b.timex is not None \
+            and a.first_day != b.first_day:
+        return False  # one article naming two days ("on Sunday", "on Saturday") means two days
     tolerance = DATE_TOLERANCE_DAYS if fine else 0
     return (a.first_day - b.last_day).days <= tolerance and (b.first_day - a.last_day).days <= tolerance
 
@@ -400,7 +403,7 @@ class _Pairs:
             frozenset(w for w in found if per_article[(e.article, w)] <= RARE_MAX_SENTENCES)
             for e, found in zip(dated, stems)
         ]
-        self.cities = [frozenset(c for c in map(city_of, scene_places(e.text)) if c) for e in dated]
+        self.cities = [frozenset(c for c in map(city_of, scene_places(e.text, e.places)) if c) for e in dated]
         self.cue = [continuation_cue(e.text) for e in dated]
         # previous[j]: the article's dated event just before j (undated sentences in between are
         # context and do not break the thread; a differently dated one does).

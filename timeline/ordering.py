@@ -1,4 +1,4 @@
-"""Chronological order for entries of mixed granularity, and the campaign window.
+"""Chronological order for entries of mixed granularity, and the corpus's window of interest.
 
 The rule (deterministic, total):
 
@@ -18,9 +18,6 @@ from datetime import date
 
 from .records import Event, TimelineEntry
 
-CAMPAIGN_START = date(2014, 1, 1)
-CAMPAIGN_END = date(2016, 12, 31)
-CAMPAIGN = (CAMPAIGN_START, CAMPAIGN_END)
 
 GRANULARITY_RANK = {
     "time": 0, "part-of-day": 1, "day": 2, "weekend": 3, "week": 4, "month": 5, "quarter": 6,
@@ -44,18 +41,67 @@ def _interval(item) -> tuple[date | None, date | None]:
     raise TypeError(f"in_campaign needs a TimelineEntry, an Event or a (start, end) pair, not {type(item).__name__}")
 
 
-def in_campaign(item) -> bool:
-    """True when the entry's/event's/interval's dates overlap the campaign window (2014-01-01..2016-12-31).
+def in_campaign(item, window: tuple[date, date] | None = None) -> bool:
+    """True when the item's dates overlap the window of interest (``corpus_window``).
 
-    Overlap rather than containment, so "since the summer of 2014" or "2013-2014" count, while the 2011
-    uprising or the 2001 invasion are background. An undated item is not in the campaign.
+    Overlap rather than containment, so "since the summer of 2014" or "2013-2014" count, while what
+    ends before the window is context. An undated item is never in; without a window every dated item is.
     """
     start, end = _interval(item)
     if start is None and end is None:
         return False
     start = start or end
     end = end or start
-    return start <= CAMPAIGN_END and end >= CAMPAIGN_START
+    if window is None:
+        return True
+    return start <= window[1] and end >= window[0]
+
+
+#: The share of a corpus's finely dated events (day, week or month) the window must hold.
+WINDOW_SHARE = 0.9
+FINE = frozenset({"time", "part-of-day", "day", "weekend", "week", "month"})
+
+
+def corpus_window(events: Iterable[Event], published: Iterable[date | None], *,
+                  since: date | None = None, until: date | None = None) -> tuple[date, date] | None:
+    """The window of interest of a corpus, from its own data (or the user's ``since``/``until``).
+
+    Rule: take the events dated finely (day, week or month) by an expression or by the report, that
+    do not lie after the latest publication date. The window starts at the 1 January of the year of
+    the earliest such date that leaves ``WINDOW_SHARE`` (90%) of them on or after it — where the
+    corpus's dated mentions concentrate, so a lone flashback does not stretch it — and never later
+    than the year of the earliest publication. It ends on the 31 December of the year of the latest
+    publication (or of the latest such event when no publication date is known). ``since`` /
+    ``until`` replace either end. None when nothing is dated and nothing is given.
+    """
+    pubs = sorted(d for d in published if d is not None)
+    last_pub = pubs[-1] if pubs else None
+    days = sorted(
+        e.first_day for e in events
+        if e.first_day is not None and e.kind in {"event", "background"} and e.granularity in FINE
+        and (last_pub is None or e.first_day <= last_pub)
+    )
+    start = end = None
+    if days:
+        cut = days[int((1 - WINDOW_SHARE) * len(days))] if len(days) > 1 else days[0]
+        start = date(cut.year, 1, 1)
+        end = date((last_pub or days[-1]).year, 12, 31)
+    if pubs:
+        first_pub = date(pubs[0].year, 1, 1)
+        start = min(start, first_pub) if start else first_pub
+        end = end or date(pubs[-1].year, 12, 31)
+    if since is not None:
+        start = since
+    if until is not None:
+        end = until
+    if start is None or end is None:
+        if start is None and end is None:
+            return None
+        start = start or date(end.year, 1, 1)
+        end = end or date(start.year, 12, 31)
+    if start > end:
+        raise ValueError(f"the window of interest is empty: since {start} is after until {end}")
+    return start, end
 
 
 def order_key(entry: TimelineEntry) -> tuple:

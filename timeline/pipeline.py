@@ -42,8 +42,15 @@ class TimelineResult:
     events: tuple[Event, ...]
     entries: tuple[TimelineEntry, ...]
     periods: tuple = ()  # timeline.summaries.PeriodSummary, one per month
-    overview: object | None = None  # PeriodSummary for the whole campaign
+    overview: object | None = None  # PeriodSummary for the whole window
     stats: dict = field(default_factory=dict)
+    predicates: tuple[Event, ...] = ()  # every clause predicate (events.extract_events); ``events`` folds them
+    window: tuple | None = None  # (first, last) day of the window of interest (ordering.corpus_window)
+    places: object | None = None  # the corpus's place alias table (places.PlaceTable)
+    context: tuple[TimelineEntry, ...] = ()  # background before the window (timeline.selection)
+    candidates: tuple[TimelineEntry, ...] = ()  # every merged entry before selection
+    selection: object | None = None  # timeline.selection.Selection (noise verdicts per event)
+    settings: object | None = None  # the timeline.selection.SelectionSettings used
 
     def events_frame(self):
         """pandas DataFrame, one row per event (see ``timeline.frames.events_frame``)."""
@@ -83,6 +90,41 @@ def month_groups(entries: Sequence[TimelineEntry]) -> dict[str, list[TimelineEnt
     return dict(sorted(groups.items()))
 
 
+@dataclass(frozen=True)
+class EventStages:
+    """What the stages up to events produced (see ``event_stages``)."""
+
+    refdates: dict[str, ReferenceDate]
+    timexes: dict[str, tuple[Timex, ...]]
+    events: tuple[Event, ...]
+
+
+def corpus_folder(corpus) -> Path | None:
+    """The folder a loaded corpus was read from (None for an empty corpus)."""
+    return Path(corpus.articles[0].path).parent if corpus.articles else None
+
+
+def event_stages(corpus, *, table=None) -> EventStages:
+    """Reference dates, temporal expressions, one parse per article and the predicate events.
+
+    ``table`` is the place alias table (default: ``places.toml`` in the corpus folder, if any).
+    """
+    from . import nlp, places
+    from .events import extract_events
+    from .refdate import reference_date_for, tag_with_reference
+
+    if table is None:
+        table = places.load_table(corpus_folder(corpus))
+    refdates = {a.id: reference_date_for(a) for a in corpus.articles}
+    timexes = {a.id: tuple(tag_with_reference(a.body, refdates[a.id])) for a in corpus.articles}
+    docs = nlp.parse_many([a.body for a in corpus.articles])
+    events: list[Event] = []
+    with places.using(table):
+        for article, doc in zip(corpus.articles, docs):
+            events.extend(extract_events(article, timexes[article.id], refdates[article.id], doc=doc))
+    return EventStages(refdates, timexes, tuple(events))
+
+
 def build_timeline(
     source,
     *,
@@ -91,23 +133,46 @@ def build_timeline(
     merge_threshold: float | None = None,
     progress: bool = False,
     summarizer=None,
+    since=None,
+    until=None,
     prune_cache: bool = True,
+    max_entries: int | None = None,
+    granularity: str = "day",
+    about: str | None = None,
+    settings=None,
 ) -> TimelineResult:
-    """Run corpus -> reference dates -> timexes -> events -> merging -> ordering -> summaries.
+    """Run corpus -> reference dates -> timexes -> parse -> events -> merging -> ordering -> summaries.
 
     ``source`` is a folder path or an already loaded ``Corpus``. ``model=None`` skips the
     summaries (entries keep an empty summary). A ready ``summarizer`` may be passed instead of a
-    model name (tests inject one). ``prune_cache=False`` keeps cached summaries this run did not use
+    model name (tests inject one). ``since``/``until`` (dates or ISO strings) set the window of
+    interest; by default it comes from the corpus (``ordering.corpus_window``). What ends before it
+    is context ("background"). ``prune_cache=False`` keeps cached summaries this run did not use
     (notebooks pass it, so exploring another corpus never empties a shared cache).
+    ``max_entries``, ``granularity`` (day | week | month) and ``about`` (an entity or keywords)
+    choose what goes on the timeline (``timeline.selection``); they and ``since``/``until`` are
+    gathered in one ``SelectionSettings`` (or pass ``settings=`` directly). Only the selected
+    entries are summarized.
     """
     from .extras import require_pipeline
 
     require_pipeline(summaries=model is not None or summarizer is not None, figures=False)
-    from .corpus import Corpus, load_corpus
-    from .events import extract_events
+    from dataclasses import replace
+
+    from . import places
+    from .corpus import Corpus, load_corpus, parse_published
+    from .events import apply_window, for_timeline
     from .merging import merge_events
-    from .ordering import order_entries
-    from .refdate import reference_date_for, tag_with_reference
+    from .ordering import corpus_window, in_campaign, order_entries
+
+    from .selection import SelectionSettings, select
+
+    since = parse_published(since) if isinstance(since, str) else since
+    until = parse_published(until) if isinstance(until, str) else until
+    if settings is None:
+        settings = SelectionSettings(max_entries=max_entries, granularity=granularity, about=about,
+                                     since=since, until=until)
+    since, until = settings.since, settings.until
 
     corpus = source if isinstance(source, Corpus) else load_corpus(source)
     for error in corpus.errors:
@@ -116,24 +181,33 @@ def build_timeline(
         log.warning("%s", notice)
     _log(progress, f"loaded {len(corpus.articles)} articles ({len(corpus.errors)} problems)")
 
-    refdates = {a.id: reference_date_for(a) for a in corpus.articles}
-    timexes = {a.id: tuple(tag_with_reference(a.body, refdates[a.id])) for a in corpus.articles}
+    table = places.load_table(corpus_folder(corpus))
+    stages = event_stages(corpus, table=table)
+    refdates, timexes = stages.refdates, stages.timexes
     _log(progress, f"tagged {sum(map(len, timexes.values()))} temporal expressions")
-
-    events: list[Event] = []
-    for article in corpus.articles:
-        events.extend(extract_events(article, timexes[article.id], refdates[article.id]))
+    window = corpus_window(stages.events, [r.best for r in refdates.values()], since=since, until=until)
+    predicates = apply_window(stages.events, window)
+    events = list(for_timeline(predicates))
     merge_kwargs = {} if merge_threshold is None else {"threshold": merge_threshold}
-    entries = order_entries(merge_events(events, **merge_kwargs))
-    _log(progress, f"{len(events)} events -> {len(entries)} timeline entries")
+    with places.using(table):
+        merged = merge_events(events, **merge_kwargs)
+    candidates = order_entries(replace(e, in_campaign=in_campaign(e, window)) for e in merged)
+    chosen = select(candidates, events, corpus.articles, settings, place_table=table)
+    entries = list(chosen.entries)
+    _log(progress, f"window of interest {window[0]}..{window[1]}" if window else "no window of interest")
+    _log(progress, f"{len(predicates)} predicates -> {len(events)} events -> {len(candidates)} happenings"
+                   f" -> {len(entries)} timeline entries (+{len(chosen.context)} context)")
 
     stats: dict = {
         "articles": len(corpus.articles),
         "load_errors": len(corpus.errors),
         "timexes": sum(map(len, timexes.values())),
+        "predicates": len(predicates),
         "events": len(events),
         "dated_events": sum(1 for e in events if e.value is not None),
+        "candidates": len(candidates),
         "entries": len(entries),
+        "context": len(chosen.context),
         "merged_entries": sum(1 for e in entries if len({s.article for s in e.sources}) > 1),
     }
     periods: tuple = ()
@@ -163,6 +237,13 @@ def build_timeline(
         periods=periods,
         overview=overview,
         stats=stats,
+        predicates=tuple(predicates),
+        window=window,
+        places=table,
+        context=chosen.context,
+        candidates=tuple(candidates),
+        selection=chosen,
+        settings=settings,
     )
 
 
@@ -218,7 +299,10 @@ def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | Non
     written.append(out_dir / "timeline.json")
     exports.write_timeline_json(out_dir / "timeline.json", result.entries)
     written.append(out_dir / "events.csv")
-    exports.write_events_csv(out_dir / "events.csv", result.events)
+    exports.write_events_csv(out_dir / "events.csv", result.events,
+                             result.selection.noise if result.selection is not None else None)
+    written.append(out_dir / "context.json")
+    exports.write_context_json(out_dir / "context.json", result.context)
     from .frames import article_titles
 
     titles = article_titles(result.corpus.articles)
@@ -249,10 +333,11 @@ def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | Non
     written.append(out_dir / "report.json")
 
     if figures_dir is not None:
+        from . import places
         from .charts import write_figures
 
-        written.extend(
-            write_figures(
+        with places.using(result.places or places.EMPTY):
+            written.extend(write_figures(
                 Path(figures_dir),
                 result.entries,
                 result.corpus.articles,
@@ -260,8 +345,8 @@ def write_outputs(result: TimelineResult, out_dir: Path, figures_dir: Path | Non
                 result.timexes,
                 periods=result.periods,
                 overview=result.overview,
-            )
-        )
+                context=result.context,
+            ))
     return written
 
 
@@ -351,6 +436,11 @@ def run_pipeline(
     model: str | None = "default",
     summaries: bool = True,
     progress: bool = True,
+    since=None,
+    until=None,
+    max_entries: int | None = None,
+    granularity: str = "day",
+    about: str | None = None,
 ) -> TimelineResult:
     """The main job: build the timeline of ``seeds_dir`` and write outputs and figures.
 
@@ -386,6 +476,11 @@ def run_pipeline(
                 model=model if summaries else None,
                 summary_cache=out_dir / SUMMARY_CACHE_NAME,
                 progress=progress,
+                since=since,
+                until=until,
+                max_entries=max_entries,
+                granularity=granularity,
+                about=about,
             )
             where = {kind: (stages[t.folder].path / rel) for t in targets for kind, rel in t.members.items()}
             written = write_outputs(result, where["out"], where.get("figures"))

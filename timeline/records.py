@@ -124,7 +124,11 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Event:
-    """A sentence (or clause) that reports something happening, with the date that anchors it."""
+    """A clause's predicate (what happens, is, is said or is planned) with the date that anchors it.
+
+    ``text``/``start``/``end`` are the clause (raw offsets); ``sentence`` and its offsets the sentence
+    it stands in; ``rule`` names every dating decision (see ``timeline.events``).
+    """
 
     article: str
     sentence_index: int
@@ -138,7 +142,23 @@ class Event:
     timex: Timex | None  # the expression that dated it (None when dated by the reference date)
     rule: str  # how it was dated, e.g. "timex:<rule>", "reference-date:past-news", "undated"
     places: tuple[str, ...] = ()
-    kind: str = "event"  # "event", "background", "caption", "undated"
+    kind: str = "event"  # "event", "background" (before the window), "caption", "undated"
+    # The predicate (see timeline.events): trigger word and its raw offsets, -1 when the event is a
+    # whole caption or link title.
+    trigger: str = ""
+    trigger_start: int = -1
+    trigger_end: int = -1
+    tense: str = "none"  # past, past-perfect, present-perfect, present, future, none
+    modality: str = "asserted"  # asserted, negated, hypothetical, planned, expected
+    event_class: str = "happening"  # happening, state, reporting, plan
+    role: str = "main"  # main, reported, subordinate, noun, headline, caption, link-title
+    actor: str = ""  # subject (or passive agent) from the parse
+    object: str = ""  # direct object (or passive subject)
+    organisations: tuple[str, ...] = ()  # ORG entities of the clause
+    attribution: str = ""  # who says so: the subject of the reporting predicate above
+    sentence: str = ""  # the whole sentence (provenance); ``text`` is the clause
+    sentence_start: int = -1  # raw offsets of the sentence
+    sentence_end: int = -1
 
 
 @dataclass(frozen=True)
@@ -164,9 +184,11 @@ class TimelineEntry:
     granularity: str
     places: tuple[str, ...]
     sources: tuple[SourceRef, ...]
-    in_campaign: bool  # inside the 2014-2016 campaign window, else background
+    in_campaign: bool  # inside the corpus's window of interest (ordering.corpus_window), else context
     summary: str = ""
     extractive: bool = False  # summary is a source sentence, not generated
     guarded: bool = False  # the faithfulness guard rejected at least one generation
     merge_note: str = ""  # why these sources were merged
+    salience: float = 0.0  # timeline.selection's score (0 before selection)
+    salience_note: str = ""  # the signals behind ``salience``
     extra: dict = field(default_factory=dict, compare=False, hash=False)

@@ -65,7 +65,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 class PeriodSummary:
     """A short paragraph about a stretch of the timeline (a month, or the whole campaign)."""
 
-    label: str  # "2016-08", or "2014–2016 campaign"
+    label: str  # "2016-08", or the overview's years ("2014–2016")
     text: str
     extractive: bool  # text is copied from the entries, not generated
     guarded: bool  # the guard rejected at least one generation
@@ -377,6 +377,14 @@ def _render_date(entry: TimelineEntry) -> str:
     return reader_date(entry.date, entry.granularity, style="long")
 
 
+def years_label(entries: Sequence[TimelineEntry]) -> str:
+    """The years the entries span, from the data: "2008", "2014\u20132016" ("" without entries)."""
+    years = sorted({y for e in entries for y in (e.start.year, e.end.year)})
+    if not years:
+        return ""
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}\u2013{years[-1]}"
+
+
 def render_label(label: str) -> str:
     """"2016-08" -> "August 2016"; other labels unchanged."""
     return month_label(label)
@@ -614,9 +622,10 @@ class Summarizer:
         """``summarize_period`` for several periods at once (batched: much faster than one by one)."""
         return self._summarize_spans("period", list(groups.items()))
 
-    def summarize_overview(self, entries: Sequence[TimelineEntry],
-                           label: str = "2014\u20132016 campaign") -> PeriodSummary:
-        """A paragraph about the whole campaign."""
+    def summarize_overview(self, entries: Sequence[TimelineEntry], label: str | None = None) -> PeriodSummary:
+        """A paragraph about the whole window; ``label`` defaults to the entries' years ("2014\u20132016")."""
+        if label is None:
+            label = years_label(entries)
         return self._summarize_spans("overview", [(label, entries)])[0]
 
     def report(self) -> dict[str, int]:

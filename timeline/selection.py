@@ -1,0 +1,459 @@
+"""Choose what goes on the timeline: happenings ranked by salience, noise kept off, user controls.
+
+The merging stage (``timeline.merging``) has already clustered the dated clause events of every
+article into *candidates*, one per happening as far as wording and dates tell (within and across
+articles). This stage reads them as an editor would:
+
+1. **Noise off the timeline** (rules in ``resources/selection.toml``, each named; the name is written
+   to ``events.csv``): clauses that are site or broadcast boilerplate (``comment-notice``; a
+   ``broadcast-wrap`` lead-in only stops the clause from being the entry's representative), photo
+   captions (``caption``: a caption is about its photo's scene, not the story's), a lone clause whose
+   subject points back to a referent it never names (``unintroduced-referent``: "Our forces advanced
+   significantly."), and entries made only of reports, quotes and reactions in an article that has
+   a happening on the timeline already (``reaction``: "UN envoy Martin Kobler voiced his
+   disappointment at the postponement.").
+2. **Context, not entries.** Candidates outside the window of interest (``ordering.corpus_window``
+   or the user's ``since``/``until``) become a short context list, its most salient background
+   first, shown in date order.
+3. **Salience.** Each remaining candidate gets a score, the weighted sum of signals in 0..1
+   (weights in the TOML): how many articles and named sources report it, whether a mention is an
+   article's headline or in its lead (first two sentences), its centrality (mean embedding cosine
+   to the other candidates, MiniLM via ``timeline.embeddings``, rank-scaled), the share of its clauses
+   that are asserted happenings (not a state, report or plan — the event classes of
+   ``timeline.events``), how specific its date is, and how many clauses back it. The score and its
+   signals are recorded on the entry (``salience``, ``salience_note``).
+4. **User controls** (``SelectionSettings``): ``about`` keeps only candidates naming the query (the
+   query's words, or a place alias of the corpus table, in its clauses, places or organisations;
+   failing that, an embedding cosine of ``about_embedding`` to the query); ``granularity`` week/month
+   folds every candidate of a week/month into one entry (the most salient one's text first, all
+   sources kept, so the summary covers the period); ``max_entries`` keeps the most salient
+   (default: ``per_article`` per article, capped at ``cap``), folding a candidate into an already
+   kept one when the two are the same happening (same date or days one apart, cosine >= ``same_happening``), so
+   no happening gets two entries. The result is in date order (``ordering.order_entries``).
+
+Everything here is a pure function of the candidates, the events and the settings.
+"""
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Callable, Literal, Sequence
+
+import numpy as np
+
+from .records import Article, Event, SourceRef, TimelineEntry
+
+Granularity = Literal["day", "week", "month"]
+GRANULARITIES = ("day", "week", "month")
+
+
+@dataclass(frozen=True)
+class SelectionSettings:
+    """The user's controls over what goes on the timeline (API, CLI and notebooks share them).
+
+    ``max_entries`` None = the corpus default (``default_max_entries``); ``granularity`` day | week
+    | month; ``about`` a query (entity or keywords) or None; ``since``/``until`` the window of
+    interest (None = from the corpus, see ``ordering.corpus_window``).
+    """
+
+    max_entries: int | None = None
+    granularity: Granularity = "day"
+    about: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.granularity not in GRANULARITIES:
+            raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, got {self.granularity!r}")
+        if self.max_entries is not None and (not isinstance(self.max_entries, int) or self.max_entries < 1):
+            raise ValueError(f"max_entries must be a positive whole number, got {self.max_entries!r}")
+        if self.about is not None and not str(self.about).strip():
+            raise ValueError("about must name an entity or keywords (got an empty string)")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the stage decided: timeline entries, the context list, and why each event was left off."""
+
+    entries: tuple[TimelineEntry, ...]
+    context: tuple[TimelineEntry, ...]
+    noise: dict = field(default_factory=dict, hash=False, compare=False)  # (article, start, end) -> rule name
+    max_entries: int = 0
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    with resources.files("timeline.resources").joinpath("selection.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    data["_boilerplate"] = tuple((r["name"], re.compile(r["pattern"], re.IGNORECASE), bool(r.get("whole")))
+                                 for r in data.get("boilerplate", []))
+    return data
+
+
+_WORD = re.compile(r"[\w][\w'’.-]*\w|\w")
+_STOP = frozenset("the a an of and or in on at to for by with from about into over s".split())
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold().strip(".") for w in _WORD.findall(text)]
+
+
+def _key(source: SourceRef) -> tuple[str, int, int]:
+    return source.article, source.start, source.end
+
+
+def _reaction_words() -> frozenset[str]:
+    out: set[str] = set()
+    for lemma in rules()["reaction"]["lemmas"]:
+        stem = lemma[:-1] if lemma.endswith("e") else lemma
+        out |= {lemma, lemma + "s", lemma + "d", lemma + "ed", stem + "ed", stem + "ing", lemma + "ing"}
+        if lemma.endswith("y"):
+            out |= {lemma[:-1] + "ied", lemma[:-1] + "ies"}
+    return frozenset(out)
+
+
+# --------------------------------------------------------------------------- noise
+
+def boilerplate_rule(text: str) -> tuple[str, bool] | None:
+    """(rule name, whole clause is noise) of the first boilerplate rule matching ``text``, else None."""
+    for name, pattern, whole in rules()["_boilerplate"]:
+        if pattern.search(text):
+            return name, whole
+    return None
+
+
+def _unintroduced(event: Event) -> bool:
+    actor = " ".join(event.actor.casefold().split())
+    if not actor:
+        return False
+    pronouns = rules()["referents"]["pronouns"]
+    if not any(actor == p or actor.startswith(p + " ") for p in pronouns):
+        return False
+    if event.places or event.organisations:
+        return False
+    clause = event.text.strip()
+    # a proper noun past the first word names the referent ("They met Haftar in Benghazi")
+    return not any(w[:1].isupper() for w in clause.split()[1:] if w[:1].isalpha())
+
+
+def _reactive(event: Event) -> bool:
+    if event.event_class == "reporting":
+        after = event.text.split(event.trigger, 1)[-1] if event.trigger else event.text
+        return len(after.split()) < int(rules()["reaction"]["frame_words"]) or event.role != "main"
+    if event.text.lstrip()[:1] in "\"“'‘":
+        return True
+    return event.trigger.casefold() in _reaction_words()
+
+
+def _caption(event: Event) -> bool:
+    return event.kind == "caption" or event.role in {"caption", "link-title"}
+
+
+def entry_noise(entry: TimelineEntry, events: dict, happening_articles: set[str]) -> str | None:
+    """Rule name when ``entry`` (a candidate) stays off the timeline, else None."""
+    behind = [events.get(_key(s)) for s in entry.sources]
+    behind = [e for e in behind if e is not None]
+    if not behind:
+        return None
+    if all(_caption(e) for e in behind):
+        return rules()["caption"]["name"]
+    whole = [boilerplate_rule(e.text) for e in behind]
+    if all(w is not None and w[1] for w in whole):
+        return whole[0][0]
+    if len(behind) == 1 and _unintroduced(behind[0]):
+        return rules()["referents"]["name"]
+    if all(_reactive(e) for e in behind) and {e.article for e in behind} & happening_articles:
+        return rules()["reaction"]["name"]
+    return None
+
+
+# --------------------------------------------------------------------------- salience
+
+def happening_signal(event: Event) -> float:
+    """1 for an asserted past happening; 0.5 for a present perfect or a report carrying its content;
+    0 for a state (present tense or a ``state`` class), a plan, a negated or hypothetical clause."""
+    if event.modality != "asserted" or event.event_class in {"state", "plan"}:
+        return 0.0
+    if event.tense == "present" or "present-state" in event.rule:
+        return 0.0
+    if event.event_class == "reporting":
+        return 0.0 if _reactive(event) else 0.5
+    if event.tense == "present-perfect":
+        return 0.5
+    return 1.0
+
+
+def default_max_entries(n_articles: int, per_article: int | None = None) -> int:
+    """A handful per article, capped (``limits.per_article`` x articles, at most ``limits.cap``).
+
+    An ``about`` timeline counts only the articles naming the query, ``limits.about_per_article``
+    each: an entity is one thread of each article that names it.
+    """
+    limits = rules()["limits"]
+    per = int(limits["per_article"]) if per_article is None else per_article
+    return max(1, min(int(limits["cap"]), per * max(1, n_articles)))
+
+
+def _centrality(vectors: np.ndarray) -> np.ndarray:
+    n = len(vectors)
+    if n < 2:
+        return np.ones(n)
+    sims = vectors @ vectors.T
+    mass = (sims.sum(axis=1) - np.diag(sims)) / (n - 1)
+    order = np.argsort(np.argsort(mass, kind="stable"), kind="stable")
+    return order / (n - 1)
+
+
+def salience(entry: TimelineEntry, events: dict, articles: dict[str, Article], centrality: float,
+             n_articles: int) -> tuple[float, str]:
+    """(score, note): the weighted signals of ``entry``, the note listing each non-zero one."""
+    weights, spec = rules()["salience"], rules()["specificity"]
+    behind = [events.get(_key(s)) for s in entry.sources]
+    behind = [e for e in behind if e is not None]
+    reporting = {s.article for s in entry.sources}
+    named = {articles[a].source for a in reporting if a in articles and articles[a].source}
+    signals = {
+        "articles": min(1.0, (len(reporting) - 1) / 2) if n_articles > 1 else 0.0,
+        "sources": min(1.0, (len(named) - 1) / 2) if named else 0.0,
+        "headline": float(any(e.role == "headline" or e.sentence_index < 0 for e in behind)),
+        "lead": float(any(0 <= e.sentence_index <= 1 for e in behind)),
+        "centrality": float(centrality),
+        "happening": sum(map(happening_signal, behind)) / len(behind) if behind else 0.0,
+        "specificity": float(spec.get(entry.granularity, 0.0)),
+        "mentions": min(1.0, (len(entry.sources) - 1) / 3),
+    }
+    score = sum(weights[k] * v for k, v in signals.items())
+    note = ", ".join(f"{k} {v:.2f}" for k, v in signals.items() if v)
+    return round(score, 4), f"salience {score:.2f}: {note}"
+
+
+# --------------------------------------------------------------------------- about
+
+@dataclass(frozen=True)
+class Query:
+    """A compiled ``about`` query: its words and the canonical place it names (if any)."""
+
+    text: str
+    words: tuple[str, ...]
+    place: str | None = None
+
+    @classmethod
+    def parse(cls, text: str, place_table=None) -> "Query":
+        words = tuple(w for w in _words(text) if w not in _STOP) or tuple(_words(text))
+        place = place_table.canonical(text) if place_table is not None and hasattr(place_table, "canonical") else None
+        return cls(text, words, place)
+
+    def names(self, text: str, places: Sequence[str] = (), organisations: Sequence[str] = ()) -> bool:
+        """The query's entity or keywords are in ``text`` (or its places / organisations).
+
+        Matches, in order: the query's place (alias table) among ``places``; the query as a phrase
+        (case-insensitive, whole words); an organisation or place written as the query; a
+        contiguous part of the query covering at least two thirds of its words ("Apple Corps" for
+        "Beatles Apple Corps"); for a capitalised name of several words, its last word written
+        capitalised ("Jobs" for "Steve Jobs", not "jobs"); for keywords, all of them in any order.
+        """
+        if self.place is not None and self.place in places:
+            return True
+        joined = " ".join(_words(text))
+        phrase = " ".join(_words(self.text))
+        if phrase and re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", joined):
+            return True
+        for name in [*places, *organisations]:
+            if " ".join(_words(name)) == phrase:
+                return True
+        raw = self.text.split()
+        if len(raw) >= 2:
+            need = math.ceil(2 * len(raw) / 3)
+            for size in range(len(raw) - 1, max(need, 2) - 1, -1):
+                for i in range(len(raw) - size + 1):
+                    part = " ".join(_words(" ".join(raw[i:i + size])))
+                    if re.search(r"(?<!\w)" + re.escape(part) + r"(?!\w)", joined):
+                        return True
+            if all(w[:1].isupper() for w in raw) and raw[-1][:1].isalpha():
+                if re.search(r"(?<![\w-])" + re.escape(raw[-1]) + r"(?![\w-])", text):
+                    return True
+        if len(self.words) < 2:
+            return False
+        present = set(_words(text))
+        return all(w in present for w in self.words)  # keywords: all of them, in any order
+
+
+def matches_about(entry: TimelineEntry, events: dict, query: Query) -> bool:
+    """The happening is about the query: the query is the actor or object of one of its clauses, or
+    its representative clause names it, or at least a third of its clauses do. A clause names it through its words, places, organisations or participants
+    (actor, object, who says so) — a clause, not its sentence: "the 2011 toppling of Kadhafi" is
+    not about the city its sentence goes on to name."""
+    hits = []
+    for s in entry.sources:
+        e = events.get(_key(s))
+        if e is None:
+            hits.append(query.names(s.sentence))
+            continue
+        if query.names(" ; ".join(t for t in (e.actor, e.object) if t)):
+            return True  # the query takes part in one of its clauses
+        text = " ; ".join(t for t in (e.text, e.attribution) if t)
+        hits.append(query.names(text, e.places, e.organisations))
+    return bool(hits) and (hits[0] or 3 * sum(hits) >= len(hits))
+
+
+# --------------------------------------------------------------------------- folding
+
+def _same_time(a: TimelineEntry, b: TimelineEntry) -> bool:
+    """Two candidates could be one happening by their dates: the same calendar value, or days at
+    most one apart (a report dated by its publication and one by "yesterday"). A year and a day in
+    it are not the same time: the merging stage already decided those."""
+    if a.date == b.date:
+        return True
+    return (a.granularity == b.granularity == "day" and abs((a.start - b.start).days) <= 1)
+
+
+def fold(kept: TimelineEntry, other: TimelineEntry, why: str) -> TimelineEntry:
+    """``kept`` with ``other``'s sources appended (one happening, or one period), ``why`` noted."""
+    seen = {_key(s) for s in kept.sources}
+    extra_sources = tuple(s for s in other.sources if _key(s) not in seen)
+    note = "; ".join(n for n in (kept.merge_note, why) if n)
+    places = tuple(dict.fromkeys(kept.places + other.places))
+    return replace(kept, sources=kept.sources + extra_sources, places=places, merge_note=note)
+
+
+def _period(entry: TimelineEntry, granularity: str) -> tuple[str, date, date] | None:
+    if granularity == "day":
+        return None
+    start = entry.start
+    if granularity == "month":
+        if (entry.end - entry.start).days > 31:
+            return None
+        last = (date(start.year + (start.month == 12), start.month % 12 + 1, 1) - timedelta(days=1))
+        return f"{start:%Y-%m}", start.replace(day=1), last
+    if (entry.end - entry.start).days > 7:
+        return None
+    year, week, weekday = start.isocalendar()
+    monday = start - timedelta(days=weekday - 1)
+    return f"{year}-W{week:02d}", monday, monday + timedelta(days=6)
+
+
+def by_period(ranked: list[TimelineEntry], granularity: str) -> list[TimelineEntry]:
+    """One entry per week/month: the period's most salient candidate first, the others folded in."""
+    if granularity == "day":
+        return ranked
+    periods: dict[str, TimelineEntry] = {}
+    for entry in ranked:  # most salient first
+        period = _period(entry, granularity)
+        if period is None:
+            continue  # coarser than the period: belongs to none
+        label, first, last = period
+        if label in periods:
+            kept = periods[label]
+            periods[label] = replace(fold(kept, entry, ""), salience=round(kept.salience + 0.1 * entry.salience, 4))
+        else:
+            periods[label] = replace(entry, date=label, start=first, end=last, granularity=granularity,
+                                     salience_note=entry.salience_note + f"; one entry for {label}")
+    return sorted(periods.values(), key=lambda e: -e.salience)
+
+
+# --------------------------------------------------------------------------- the stage
+
+def select(
+    candidates: Sequence[TimelineEntry],
+    events: Sequence[Event],
+    articles: Sequence[Article],
+    settings: SelectionSettings = SelectionSettings(),
+    *,
+    embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+    place_table=None,
+) -> Selection:
+    """The timeline entries (date order), the context list (date order) and the noise verdicts.
+
+    ``candidates`` are merged entries (``merging.merge_events``) with ``in_campaign`` set; ``events``
+    the events they were made from; ``embed`` maps texts to unit vectors (default MiniLM).
+    """
+    from .ordering import order_entries
+
+    if embed is None:
+        from .embeddings import embed as embed_texts
+        embed = embed_texts
+    by_key = {(e.article, e.start, e.end): e for e in events}
+    arts = {a.id: a for a in articles}
+    limits = rules()["limits"]
+
+    # 1. noise, in two passes: the reaction rule needs to know which articles have happenings
+    first = {id(c): entry_noise(c, by_key, set()) for c in candidates}
+    happening_articles = {s.article for c in candidates if first[id(c)] is None and c.in_campaign
+                          for s in c.sources
+                          if (e := by_key.get(_key(s))) is not None and not _reactive(e)}
+    noise: dict = {}
+    kept: list[TimelineEntry] = []
+    for c in candidates:
+        rule = entry_noise(c, by_key, happening_articles)
+        if rule is not None:
+            for s in c.sources:
+                noise[_key(s)] = rule
+            continue
+        kept.append(_representative_first(c))
+
+    # 2. salience (centrality among all kept candidates, in and out of the window)
+    texts = [c.sources[0].sentence for c in kept]
+    vectors = embed(texts) if len(kept) > 1 else np.ones((len(kept), 1), dtype=np.float32)
+    central = _centrality(vectors)
+    scored = []
+    for c, cen in zip(kept, central):
+        score, note = salience(c, by_key, arts, float(cen), len(arts))
+        scored.append(replace(c, salience=score, salience_note=note))
+    vec_of = {id(c): v for c, v in zip(scored, vectors)}
+
+    # 3. about
+    if settings.about:
+        query = Query.parse(settings.about, place_table)
+        named = [c for c in scored if matches_about(c, by_key, query)]
+        if not named and len(scored) > 0:
+            qv = embed([settings.about])[0]
+            named = [c for c in scored if float(vec_of[id(c)] @ qv) >= float(limits["about_embedding"])]
+        keep = {id(c) for c in named}
+        for c in scored:
+            if id(c) not in keep:
+                for s in c.sources:
+                    noise.setdefault(_key(s), "not-about")
+        scored = named
+
+    rank = lambda c: (-c.salience, c.start, c.date, c.sources[0].article, c.sources[0].start)  # noqa: E731
+    # An ``about`` query without a window the user set asks for the entity's own history: the
+    # corpus's window (where the whole corpus's story is) does not bound it.
+    whole_history = bool(settings.about) and settings.since is None and settings.until is None
+    on_timeline = lambda c: c.in_campaign or whole_history  # noqa: E731
+    context_pool = sorted((c for c in scored if not on_timeline(c)), key=rank)
+    timeline_pool = sorted((c for c in scored if on_timeline(c)), key=rank)
+    context = order_entries(context_pool[: int(limits["context"])])
+
+    # 4. one entry per happening, then per period, then the size
+    distinct: list[TimelineEntry] = []
+    for c in timeline_pool:
+        for i, k in enumerate(distinct):
+            if _same_time(k, c) and float(vec_of[id(k)] @ vec_of[id(c)]) >= float(limits["same_happening"]):
+                distinct[i] = fold(k, c, f"same happening as {c.date} '{c.sources[0].sentence[:60]}'")
+                vec_of[id(distinct[i])] = vec_of[id(k)]
+                break
+        else:
+            distinct.append(c)
+    distinct = by_period(distinct, settings.granularity)
+    n_reporting = len({s.article for c in distinct for s in c.sources}) or len(arts)
+    per = int(limits["about_per_article"]) if settings.about else None
+    size = settings.max_entries or default_max_entries(n_reporting, per)
+    chosen = distinct[:size]
+    for c in distinct[size:]:
+        for s in c.sources:
+            noise.setdefault(_key(s), "below-max-entries")
+    return Selection(tuple(order_entries(chosen)), tuple(context), noise, size)
+
+
+def _representative_first(entry: TimelineEntry) -> TimelineEntry:
+    """Sources reordered so a clause with a boilerplate lead-in is never the first (representative)."""
+    clean = [s for s in entry.sources if boilerplate_rule(s.sentence) is None]
+    if not clean or clean[0] is entry.sources[0]:
+        return entry
+    rest = [s for s in entry.sources if s is not clean[0]]
+    return replace(entry, sources=(clean[0], *rest))
