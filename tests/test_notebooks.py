@@ -62,7 +62,7 @@ def test_committed_notebooks_carry_outputs_without_errors():
 # --- parameters: one papermill cell on top; the same notebooks on another corpus ------------------
 
 #: What every notebook's parameter cell sets.
-PARAMETERS = ("CORPUS", "MODEL", "SUMMARY_CACHE", "SINCE", "UNTIL")
+PARAMETERS = ("CORPUS", "MODEL", "SUMMARY_CACHE", "SINCE", "UNTIL", "MAX_ENTRIES", "GRANULARITY", "ABOUT")
 SEMEVAL = ROOT.parent / "shared" / "data" / "semeval2015-trial"
 COMMITTED_CACHE = ROOT / "outputs" / "summary_cache.json"
 #: Articles of the second corpus (the first of the 30 trial articles by id): enough for several
