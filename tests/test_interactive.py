@@ -44,10 +44,11 @@ def test_figure_has_one_marker_per_entry_with_readable_hover(result, entries):
     hovers = [h for t in markers for h in t.text]
     titles = article_titles(result.corpus.articles)
     flat = [re.sub(r"<br>\s*", " ", h) for h in hovers]
-    from timeline.charts import entry_label
+    from timeline.charts import date_range_text, entry_label
 
-    for entry in entries:  # each entry's full label (escaped) is in a hover of its own day
-        assert any(html.escape(entry_label(entry)) in h and entry.start.isoformat() in h for h in flat), entry.date
+    for entry in entries:  # each entry's full label (escaped) is in a hover of its own dates, as a reader reads them
+        day = html.escape(date_range_text(entry.start, entry.end))
+        assert any(html.escape(entry_label(entry)) in h and day in h for h in flat), entry.date
     for t in markers:
         for h in t.text:
             assert "Sources:" in h

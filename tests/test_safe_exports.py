@@ -50,12 +50,14 @@ def test_svg_stays_valid_xml_with_a_control_character_in_a_headline(tmp_path):
     assert b"\x1b" not in svg.read_bytes()
 
 
-def test_log_lines_show_control_characters_escaped(capsys):
+def test_log_lines_show_control_characters_escaped(caplog):
+    import logging
+
     from timeline import pipeline
 
-    pipeline._log(True, "warning: bad\x1b[31m file\x07.txt\nsecond line")
-    err = capsys.readouterr().err
-    assert err == "warning: bad\\x1b[31m file\\x07.txt\\nsecond line\n"
+    with caplog.at_level(logging.INFO, logger="timeline"):
+        pipeline._log(True, "warning: bad\x1b[31m file\x07.txt\nsecond line")
+    assert caplog.messages[-1] == "warning: bad\\x1b[31m file\\x07.txt\\nsecond line"
 
 
 def test_tag_cli_output_has_no_raw_control_characters(tmp_path, capsys):

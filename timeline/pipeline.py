@@ -175,10 +175,10 @@ def build_timeline(
     since, until = settings.since, settings.until
 
     corpus = source if isinstance(source, Corpus) else load_corpus(source)
-    for error in corpus.errors:
-        log.warning("%s", error)
-    for notice in getattr(corpus, "notices", ()):
-        log.warning("%s", notice)
+    from .exports import loggable
+
+    for problem in (*corpus.errors, *getattr(corpus, "notices", ())):
+        log.warning("%s", loggable(str(problem)))  # a file name may hold ESC, BEL...
     _log(progress, f"loaded {len(corpus.articles)} articles ({len(corpus.errors)} problems)")
 
     table = places.load_table(corpus_folder(corpus))
@@ -366,7 +366,8 @@ def _period_record(period) -> dict:
 #: folder of an earlier run may hold besides what its manifest lists.
 OUTPUT_NAMES = frozenset({
     "timexes.jsonl", "reference_dates.json", "timeline.json", "events.csv", "timelinejs.json", "timeline.txt",
-    "timeml", "summaries.json", "report.json", SUMMARY_CACHE_NAME,
+    "timeml", "summaries.json", "report.json", SUMMARY_CACHE_NAME, "timeline.html", "timelinejs.csv",
+    "context.json",
 })
 
 

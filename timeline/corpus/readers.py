@@ -123,7 +123,10 @@ def html_article(html: str, where: str) -> tuple[dict | None, str | None]:
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         return None, "no article text found in the HTML page (trafilatura extracted nothing)"
-    return {"text": normalize_newlines(text)[0], "title": doc.title, "date": doc.date, "url": doc.url}, None
+    # trafilatura puts one paragraph per line; plain-text articles separate paragraphs by a blank line,
+    # and the parse (hence the events) reads both the same only when the text is laid out the same way.
+    paragraphs = [line.strip() for line in normalize_newlines(text)[0].split("\n") if line.strip()]
+    return {"text": "\n\n".join(paragraphs) + "\n", "title": doc.title, "date": doc.date, "url": doc.url}, None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -353,7 +356,7 @@ def read_folder(folder: Path, report: Report) -> tuple[list[Source], dict[str, M
     sources: list[Source] = []
     for entry in entries:
         name, where = entry.name, str(entry)
-        if entry == meta_path:
+        if entry == meta_path or name in rules.get("companions", ()):
             continue
         if outputs_here and (name in rules["outputs"] or name in rules["output_folders"]):
             report.notice(where, "skipped: written by an earlier timeline run into this folder (not an article)")
