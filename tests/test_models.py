@@ -237,7 +237,7 @@ def test_without_native_bf16_the_default_model_runs_in_float32(monkeypatch):
 def test_announcement_says_what_how_long_and_what_it_needs(tmp_path, monkeypatch):
     monkeypatch.setattr(models, "native_bf16", lambda: True)
     text = models.announcement("default", tmp_path / "dense" / "x")
-    assert "join its 22 weight packages" in text and "bfloat16" in text
+    assert "its 22 weight packages are joined" in text and "bfloat16" in text
     assert "about 2 minutes" in text and "11 GB of free memory" in text and "3.6 GB of disk" in text
     assert str(tmp_path) in text
 

@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--granularity", choices=("day", "week", "month"), default="day",
                      help="one entry per happening (day), or one per week / month that summarizes it")
     run.add_argument("--about", metavar="QUERY",
-                     help="only happenings about an entity or keywords ('Sirte', 'US air strikes')")
+                     help="only happenings about an entity or keywords (a name, a place, 'air strikes')")
     run.set_defaults(handler=_cmd_run)
 
     tag = sub.add_parser("tag", help="print the temporal expressions of a text file",
