@@ -243,6 +243,7 @@ def test_announcement_says_what_how_long_and_what_it_needs(tmp_path, monkeypatch
 
 
 def _fake_machine(monkeypatch, memory_gb: float, disk_gb: float) -> None:
+    monkeypatch.setattr(models, "native_bf16", lambda: True)  # the figures below are the bf16 cache's
     monkeypatch.setattr(models, "available_memory", lambda: int(memory_gb * models.GB))
     monkeypatch.setattr(models, "free_disk", lambda path: int(disk_gb * models.GB))
     monkeypatch.delenv("TIMELINE_SKIP_RESOURCE_CHECK", raising=False)
