@@ -497,19 +497,10 @@ class SummaryCache:
             self.items = {**self._read(warn=False), **self.items}
         text = json.dumps({"format": CACHE_FORMAT, "items": self.items}, indent=1, sort_keys=True,
                           ensure_ascii=False) + "\n"
+        from ..publish import atomic_write_text
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; this file is meant to be shared
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomic_write_text(self.path, text)  # temp file beside it, fsync, rename; no leftover on failure
         self.dirty = False
 
 
