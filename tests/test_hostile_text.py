@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from timeline import timexes
 from timeline.timexes import tag
+from timeline.timexes.rules import _res
 
 
 def _rule(name):
-    return next(r for r in timexes._res().rules if r.name == name)
+    return next(r for r in _res().rules if r.name == name)
 
 
 def test_part_of_day_expression_starts_at_its_word_not_in_the_blanks_before_it():

@@ -71,6 +71,23 @@ def test_every_rule_has_a_unique_name_and_provenance_uses_it():
         assert any(t.rule == n or t.rule.startswith(n + ":") for n in names), t.rule
 
 
+def test_a_rule_naming_an_unknown_resolver_is_refused_when_the_rules_load(monkeypatch):
+    from timeline.timexes import rules
+
+    real = rules._load_toml
+
+    def load(name):
+        spec = real(name)
+        if name == "timex_rules.toml":  # the shipped rules plus one whose resolver name has a typo
+            typo = {"name": "test:typo", "pattern": r"(?P<t>fortnightly)", "resolve": "wekday"}
+            spec = dict(spec, rule=[*spec["rule"], typo])
+        return spec
+
+    monkeypatch.setattr(rules, "_load_toml", load)
+    with pytest.raises(ValueError, match=r"timex_rules\.toml: unknown resolver\(s\) \['wekday'\]"):
+        rules._Resources()
+
+
 def test_same_input_same_output():
     text = "The army said on Friday it had retaken the port, months after the 2014 offensive."
     assert tag(text, "2015-02-08") == tag(text, "2015-02-08")
