@@ -52,3 +52,9 @@ def test_blank_line_article_and_single_line_article_keep_their_expressions():
     spaced = body.replace(" ", "\n\n\n") + "\n" * 5000
     found = {(t.value, t.type) for t in tag(spaced, "2015-03-10")}
     assert ("2015-03-02", "DATE") in found and ("2015-03-08", "DATE") in found
+
+
+def test_a_lone_surrogate_in_the_text_does_not_stop_the_tagger():
+    """A JSON ``\\ud800`` escape decodes to a lone surrogate, which no UTF encoding accepts."""
+    text = "Talks \ud800 resumed on Monday and ended two days later." + " filler" * 200
+    assert [(t.text, t.value) for t in tag(text, "2016-02-23")] == [("Monday", "2016-02-22"), ("two days", "P2D")]

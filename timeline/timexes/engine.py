@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass
 from datetime import date
-
-import numpy as np
+from itertools import accumulate
+from operator import sub
 
 from .. import timex3
 from ..records import Timex
@@ -35,15 +36,7 @@ class _Candidate:
 #: longest TempEval-3 expression is 39 characters.
 TRIGGER_REACH = 200
 
-
-# what ``\s`` matches in a str pattern: blanks do not count towards TRIGGER_REACH
-_BLANKS = np.array([ord(c) for c in map(chr, range(0x3001)) if c.isspace()] + [0x1c, 0x1d, 0x1e, 0x1f],
-                   dtype=np.uint32)
-
-
 _WORD = re.compile(r"[a-z]+")
-
-
 _DIGITS = re.compile(r"\d+")
 
 
@@ -56,9 +49,9 @@ def _trigger_positions(text: str) -> dict[str, list[int]] | None:
     lower = text.lower()
     if len(lower) != len(text):
         return None
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    solid = np.zeros(len(text) + 1, dtype=np.int64)
-    np.cumsum(~np.isin(codes, _BLANKS), out=solid[1:])
+    # blanks (what ``\s`` matches in a str pattern: exactly the characters str.isspace accepts) do not
+    # count towards TRIGGER_REACH: offset minus the blanks before it
+    solid = array("q", map(sub, range(len(text) + 1), accumulate(map(str.isspace, text), initial=0)))
     where: dict = {"#solid": solid}
     for m in _WORD.finditer(lower):
         where.setdefault(m.group(), []).append(m.start())
@@ -70,22 +63,27 @@ def _trigger_positions(text: str) -> dict[str, list[int]] | None:
 
 def _rule_windows(where: dict, triggers: frozenset[str], size: int) -> list[tuple[int, int]]:
     """Merged ``[start, end)`` stretches within TRIGGER_REACH non-blank characters of an occurrence
-    of one of ``triggers``."""
+    of one of ``triggers``.
+
+    The stretches of two occurrences touch exactly when their non-blank counts are at most twice the
+    reach apart (the counts step by 0 or 1), so occurrences are grouped on those counts and each
+    window's bounds are two look-ups.
+    """
     lists = [where[w] for w in triggers if w in where and not w.startswith("#s")]
     if not lists:
         return []
-    positions = np.unique(np.concatenate([np.asarray(found, dtype=np.int64) for found in lists]))
     solid = where["#solid"]
-    at = solid[positions]
-    starts = np.searchsorted(solid, at - TRIGGER_REACH, side="left")
-    ends = np.minimum(np.searchsorted(solid, at + TRIGGER_REACH, side="right") - 1, size)
-    windows: list[tuple[int, int]] = []
-    for start, end in zip(starts.tolist(), ends.tolist()):
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
-        else:
-            windows.append((start, end))
-    return windows
+    counts = sorted({solid[position] for found in lists for position in found})
+    groups: list[tuple[int, int]] = []  # (first, last) count of each run of touching occurrences
+    first = last = counts[0]
+    for count in counts[1:]:
+        if count - last > 2 * TRIGGER_REACH:
+            groups.append((first, last))
+            first = count
+        last = count
+    groups.append((first, last))
+    return [(bisect.bisect_left(solid, low - TRIGGER_REACH),
+             min(bisect.bisect_right(solid, high + TRIGGER_REACH) - 1, size)) for low, high in groups]
 
 
 def _matches(rule: _Rule, text: str, where: dict[str, list[int]] | None):
