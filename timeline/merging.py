@@ -35,7 +35,8 @@ Pass 1 — within one article (same-article links; sentences of one story on com
 Pass 2 — across articles (as before): cosine of the MiniLM embeddings + ``EVIDENCE_BONUS`` when
   the two sentences share anchoring evidence (the same neighbourhood/landmark, a word or number used
   by at most ``RARE_MAX_SENTENCES`` or ``RARE_FRACTION`` of all dated sentences — "29", "headquarters"
-  — or the same person under any spelling of ``[merging.names]``, Kadhafi/Gaddafi), must reach
+  — or the same person under any spelling of the corpus's ``[names]`` table, Kadhafi/Gaddafi in
+  ``seeds/places.toml``; ``places.PlaceTable.name_of``), must reach
   ``threshold`` (+ ``COARSE_PENALTY`` when a date is coarser than a month; ``STRETCH_THRESHOLD`` for
   two stretches that began the same day). The link joins the two sentences' groups (pass-1
   happenings) if all their members are date-compatible and the mean cosine over their cross-article
@@ -93,7 +94,8 @@ from . import timex3
 from .events import is_reference_dated
 from .ordering import GRANULARITY_RANK, granularity_rank, in_campaign, order_entries
 
-from .places import city_of, gazetteer, scene_places
+from . import places as place_tables
+from .places import PlaceTable, city_of, scene_places
 from .records import Event, SourceRef, TimelineEntry
 
 DEFAULT_THRESHOLD = 0.59
@@ -136,17 +138,6 @@ def _tables() -> dict:
 @cache
 def _stop_words() -> frozenset[str]:
     return frozenset(_tables()["merging"]["stop_words"])
-
-
-@cache
-def _name_variants() -> dict[str, str]:
-    """Lower-case spelling -> canonical spelling ("kadhafi" -> "gaddafi"), from [merging.names]."""
-    table: dict[str, str] = {}
-    for canonical, variants in _tables()["merging"].get("names", {}).items():
-        for variant in [canonical, *variants]:
-            if table.setdefault(variant.lower(), canonical.lower()) != canonical.lower():
-                raise ValueError(f"event_words.toml [merging.names]: {variant!r} listed under two names")
-    return table
 
 
 @dataclass(frozen=True)
@@ -346,16 +337,16 @@ def _specificity(e: Event) -> tuple:
     return (_is_report_dated(e), granularity_rank(e.granularity), span, e.first_day, _event_key(e))
 
 
-def _terms(e: Event) -> frozenset[str]:
-    """Content words and numbers of the sentence, minus its date expression and year numbers."""
+def _terms(e: Event, table: PlaceTable) -> frozenset[str]:
+    """Content words and numbers of the sentence, minus its date expression and year numbers; a
+    person's name in any spelling of the corpus's ``[names]`` as its canonical one."""
     text = e.text
     if e.timex is not None and e.timex.text in text:
         text = text.replace(e.timex.text, " ")
     stop = _stop_words()
-    names = _name_variants()
     found = set()
     for token in _TERM.findall(text):
-        word = names.get(token.lower(), token.lower())
+        word = table.name_of(token)
         if word[0].isdigit():
             if not _YEAR_NUMBER.match(word):
                 found.add(word)
@@ -371,22 +362,24 @@ class _Pairs:
     date, so a large corpus costs (events x events on nearby dates), not (events x events).
     """
 
-    def __init__(self, dated: list[Event], embed: Callable[[Sequence[str]], np.ndarray] | None, threshold: float):
+    def __init__(self, dated: list[Event], embed: Callable[[Sequence[str]], np.ndarray] | None, threshold: float,
+                 table: PlaceTable | None = None):
+        table = place_tables.current() if table is None else table
         self.dated = dated
         self.threshold = threshold
         self.vectors = _vectors([e.text for e in dated], embed)
-        terms = [_terms(e) for e in dated]
+        terms = [_terms(e, table) for e in dated]
         frequency: dict[str, int] = {}
         for found in terms:
             for word in found:
                 frequency[word] = frequency.get(word, 0) + 1
         limit = max(RARE_MAX_SENTENCES, int(RARE_FRACTION * len(dated)))
         self.rare = [frozenset(w for w in found if frequency[w] <= limit) for found in terms]
-        # A person named in both sentences (any spelling in [merging.names]) is evidence however
+        # A person named in both sentences (any spelling in the corpus's [names]) is evidence however
         # often the corpus names them: "Gaddafi ousted in 2011" / "since Kadhafi was toppled".
-        known = set(_name_variants().values())
+        known = table.person_names()
         self.names = [frozenset(w for w in found if w in known) for found in terms]
-        places = gazetteer()
+        places = table.places
         self.specific = [
             frozenset(p for p in e.places if p in places and places[p].kind in SPECIFIC_PLACE_KINDS)
             for e in dated
@@ -683,13 +676,15 @@ def merge_events(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+    table: PlaceTable | None = None,
 ) -> list[TimelineEntry]:
     """Timeline entries for the dated events, same happenings merged; in ``order_entries`` order.
 
     ``threshold`` is the score two sentences from different articles need (see the module
     docstring); ``embed`` maps texts to vectors (default: the MiniLM embedder, loaded only when
-    there are at least two dated events). Undated events are skipped. The same events in any input
-    order give the same entries.
+    there are at least two dated events). ``table`` is the corpus's alias table (``places.PlaceTable``:
+    place kinds and parents, ``[names]`` spellings; default: the table in force, ``places.using``).
+    Undated events are skipped. The same events in any input order give the same entries.
     """
     if not 0.0 <= threshold <= 2.0:
         raise ValueError(f"threshold must be between 0 and 2 (cosine + evidence bonus), got {threshold}")
@@ -698,9 +693,11 @@ def merge_events(
         if e.value is not None and e.first_day is not None and e.last_day is not None:
             unique.setdefault(_event_key(e), e)
     dated = [unique[k] for k in sorted(unique)]
-    pairs = _Pairs(dated, embed, threshold)
-    groups, used = _groups(pairs)
-    entries = [_entry(pairs, group, used[group[0]]) for group in groups]
+    table = place_tables.current() if table is None else table
+    with place_tables.using(table):  # city_of / scene_places read the table in force
+        pairs = _Pairs(dated, embed, threshold, table)
+        groups, used = _groups(pairs)
+        entries = [_entry(pairs, group, used[group[0]]) for group in groups]
     return order_entries(entries)
 
 
@@ -718,12 +715,14 @@ class PairScore:
 
 def pair_report(
     events: Iterable[Event], *, threshold: float = DEFAULT_THRESHOLD,
-    embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+    embed: Callable[[Sequence[str]], np.ndarray] | None = None, table: PlaceTable | None = None,
 ) -> list[PairScore]:
     """All cross-article date-compatible pairs, best score first: the data behind the threshold."""
     unique = {_event_key(e): e for e in events if e.value is not None and e.first_day and e.last_day}
     dated = [unique[k] for k in sorted(unique)]
-    pairs = _Pairs(dated, embed, threshold)
+    table = place_tables.current() if table is None else table
+    with place_tables.using(table):
+        pairs = _Pairs(dated, embed, threshold, table)
     rows = [
         PairScore(dated[i], dated[j], pairs.cosine(i, j), pairs.evidence(i, j), pairs.score(i, j),
                   pairs.required(i, j))
@@ -750,11 +749,14 @@ class SameArticlePair:
 
 def same_article_report(
     events: Iterable[Event], *, embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+    table: PlaceTable | None = None,
 ) -> list[SameArticlePair]:
     """All same-article date-compatible pairs, best cosine first: the data behind pass 1."""
     unique = {_event_key(e): e for e in events if e.value is not None and e.first_day and e.last_day}
     dated = [unique[k] for k in sorted(unique)]
-    pairs = _Pairs(dated, embed, DEFAULT_THRESHOLD)
+    table = place_tables.current() if table is None else table
+    with place_tables.using(table):
+        pairs = _Pairs(dated, embed, DEFAULT_THRESHOLD, table)
     rows = []
     for i, j in pairs.compatible_pairs():
         if dated[i].article != dated[j].article:
@@ -776,9 +778,9 @@ def main(argv: list[str] | None = None) -> int:
     import sys
 
     from .corpus import load_corpus
-    from .events import extract_events
-    from .refdate import reference_date_for
-    from .timexes import tag
+    from .events import apply_window, for_timeline
+    from .ordering import corpus_window
+    from .pipeline import corpus_folder, event_stages
 
     args = sys.argv[1:] if argv is None else argv
     if not args:
@@ -786,11 +788,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     corpus = load_corpus(args[0])
     limit = int(args[1]) if len(args) > 1 else 30
-    events = []
-    for article in corpus.articles:
-        refdate = reference_date_for(article)
-        events.extend(extract_events(article, tag(article.body, refdate.best), refdate))
-    rows = pair_report(events)
+    table = place_tables.load_table(corpus_folder(corpus))
+    stages = event_stages(corpus, table=table)  # the events as the pipeline merges them
+    window = corpus_window(stages.events, [r.best for r in stages.refdates.values()])
+    events = list(for_timeline(apply_window(stages.events, window)))
+    rows = pair_report(events, table=table)
     print("== across articles")
     for r in rows[:limit]:
         mark = "MERGE?" if r.score >= r.required else ""
@@ -799,7 +801,7 @@ def main(argv: list[str] | None = None) -> int:
               f"   {_label(r.second)} {r.second.value}: {r.second.text[:90]}")
     bins = np.histogram([r.cosine for r in rows], bins=np.linspace(0, 1, 11))[0]
     print("cosine histogram (0.0-1.0 by 0.1):", " ".join(str(int(b)) for b in bins), f"({len(rows)} pairs)")
-    same = same_article_report(events)
+    same = same_article_report(events, table=table)
     print("== within articles (links, and non-linked pairs with cosine >= 0.45)")
     for r in same:
         if r.score is None and r.cosine < 0.45:
