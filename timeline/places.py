@@ -70,6 +70,8 @@ class PlaceTable:
         pattern = (re.compile(r"(?<![\w])(?:" + "|".join(_variant_pattern(v) for v in ordered) + r")(?![\w])",
                               re.IGNORECASE) if ordered else None)
         object.__setattr__(self, "_pattern", pattern)
+        object.__setattr__(self, "_ignore", tuple(re.compile(_variant_pattern(phrase), re.IGNORECASE)
+                                                  for phrase in self.ignore))
 
     def canonical(self, written: str) -> str | None:
         return self._by_variant.get(" ".join(written.split()).casefold())  # type: ignore[attr-defined]
@@ -162,8 +164,8 @@ def _variant_pattern(variant: str) -> str:
 
 
 def _blank_ignored(text: str, table: PlaceTable) -> str:
-    for phrase in table.ignore:
-        text = re.sub(_variant_pattern(phrase), lambda m: " " * len(m.group(0)), text, flags=re.IGNORECASE)
+    for pattern in table._ignore:  # type: ignore[attr-defined]  (the [ignore] phrases, compiled once)
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
     return text
 
 
