@@ -688,3 +688,27 @@ def test_date_sweep_finds_exactly_the_compatible_pairs(spans):
     brute = [(i, j) for i in range(len(events)) for j in range(i + 1, len(events))
              if dates_compatible(events[i], events[j])]
     assert pairs.compatible_pairs() == brute
+
+
+def test_a_begin_verb_with_a_year_is_no_start_day():
+    # "launched an operation to retake it in 2015" says in which year something began, not on which day:
+    # it must not join another stretch "begun the same day" (the Benghazi offensive of 8 Feb 2015)
+    from datetime import date
+
+    from timeline.merging import dates_compatible, stretch_start
+    from timeline.records import Event
+
+    def event(text, first, last, granularity, article):
+        return Event(article=article, sentence_index=1, text=text, start=0, end=len(text), value=None,
+                     granularity=granularity, first_day=first, last_day=last, timex=None, rule="timex:test")
+
+    year = event("Pro-government forces launched an operation to retake it in 2015.",
+                 date(2015, 1, 1), date(2015, 12, 31), "year", "a")
+    week = event("The Pentagon last week announced it had started an air campaign.",
+                 date(2016, 7, 25), date(2016, 7, 31), "week", "b")
+    day = event("Troops launched a new offensive to seize the city on Sunday.",
+                date(2015, 2, 8), date(2015, 2, 8), "day", "c")
+    assert stretch_start(year) is None
+    assert stretch_start(week) == (date(2016, 7, 25), date(2016, 7, 31))
+    assert stretch_start(day) == (date(2015, 2, 8), date(2015, 2, 8))
+    assert dates_compatible(year, day)  # the dates still overlap: only the stretch rule no longer applies

@@ -137,6 +137,7 @@ CROSS_GROUP_MIN_COSINE = 0.20
 STRETCH_THRESHOLD = 0.35
 COARSE_PENALTY = 0.05  # added to the threshold when a date is coarser than a month
 DATE_TOLERANCE_DAYS = 1
+STRETCH_MAX_START_DAYS = 7  # a begin verb dates a stretch's start only to within a week
 REPORT_LAG_DAYS = 2
 # A word is rare when at most this many dated sentences use it, or this share of them (so that in a
 # big corpus where ten wires repeat "29 strikes", "29" still counts as evidence).
@@ -278,15 +279,17 @@ def stretch_start(e: Event) -> tuple[date, date] | None:
     A *stretch* is something going on from some day on, told as an anchored duration ("over the
     last 10 days": its first day), an open interval ("since August 1": that day), or a sentence whose
     verb says something began ("announced last week it had started an air campaign": some day of
-    that week; verbs in ``resources/event_words.toml`` [stretch]). Exact starts get
-    ``DATE_TOLERANCE_DAYS`` either side.
+    that week; verbs in ``resources/event_words.toml`` [stretch]) — only when its date is a week or
+    finer: "launched an operation in 2015" says in which year, not on which day, something began.
+    Exact starts get ``DATE_TOLERANCE_DAYS`` either side.
     """
     if e.first_day is None or e.last_day is None:
         return None
     if _is_duration(e) or "+start" in e.rule:
         slack = timedelta(days=DATE_TOLERANCE_DAYS)
         return e.first_day - slack, e.first_day + slack
-    if any(word.lower() in _begin_verbs() for word in _WORD.findall(e.text)):
+    if (e.last_day - e.first_day).days < STRETCH_MAX_START_DAYS \
+            and any(word.lower() in _begin_verbs() for word in _WORD.findall(e.text)):
         return e.first_day, e.last_day
     return None
 
