@@ -8,7 +8,7 @@ import pytest
 
 from timeline.corpus import load_corpus
 from timeline.pipeline import build_timeline
-from timeline.selection import SelectionSettings, boilerplate_rule, default_max_entries, rules
+from timeline.selection import SelectionSettings, boilerplate_rule, default_max_entries, happening_signal, is_state, rules
 
 from pathlib import Path
 
@@ -80,6 +80,19 @@ def test_noise_stays_off_and_is_reported(result):
     assert "voiced his disappointment" not in on  # a reaction beside 000's happenings
     verdicts = set(result.selection.noise.values())
     assert {"caption", "unintroduced-referent", "reaction"} <= verdicts
+
+
+def test_states_are_ranked_below_happenings(result):
+    """An ongoing situation ("... are mostly militia fighters", "Fighting has flared periodically")
+    is not a happening: its entry's score is halved, so at the default size it stays off."""
+    by_key = {(e.article, e.start, e.end): e for e in result.events}
+    states = [e for e in result.events if re.search(r"are mostly militia fighters|has flared periodically", e.text)]
+    assert len(states) == 2 and all(is_state(e) and happening_signal(e) == 0 for e in states)
+    for entry in result.entries:
+        assert not all(is_state(by_key[(s.article, s.start, s.end)]) for s in entry.sources), entry.sources[0].sentence
+    # a report whose content comes before its verb carries a happening
+    lead = next(e for e in result.events if e.text.startswith("Forces loyal to Libya's internationally recognised"))
+    assert lead.event_class == "reporting" and happening_signal(lead) == 0.5
 
 
 def test_context_holds_pre_window_background(result):

@@ -20,8 +20,10 @@ articles). This stage reads them as an editor would:
    article's headline or in its lead (first two sentences), its centrality (mean embedding cosine
    to the other candidates, MiniLM via ``timeline.embeddings``, rank-scaled), the share of its clauses
    that are asserted happenings (not a state, report or plan — the event classes of
-   ``timeline.events``), how specific its date is, and how many clauses back it. The score and its
-   signals are recorded on the entry (``salience``, ``salience_note``).
+   ``timeline.events``), how specific its date is, and how many clauses back it. An entry all of
+   whose clauses are states (``is_state``: how things are, or a happening said to recur) is an
+   ongoing situation: its score is multiplied by ``state.factor``. The score and its signals are
+   recorded on the entry (``salience``, ``salience_note``).
 4. **User controls** (``SelectionSettings``): ``about`` keeps only candidates naming the query (the
    query's words, or a place alias of the corpus table, in its clauses, places or organisations;
    failing that, an embedding cosine of ``about_embedding`` to the query); ``granularity`` week/month
@@ -96,6 +98,7 @@ def rules() -> dict:
 
 
 _WORD = re.compile(r"[\w][\w'’.-]*\w|\w")
+_SAYING = frozenset({"say", "says", "said", "saying", "tell", "tells", "told", "telling"})
 _STOP = frozenset("the a an of and or in on at to for by with from about into over s".split())
 
 
@@ -174,15 +177,45 @@ def entry_noise(entry: TimelineEntry, events: dict, happening_articles: set[str]
 
 # --------------------------------------------------------------------------- salience
 
+def _content_words(event: Event) -> int:
+    """Words a reporting clause carries besides its speaker and its verb: the report's content,
+    before the verb ("Forces seized the district, the military said") or after it."""
+    words = len(event.text.split()) - len(event.actor.split()) - len(event.trigger.split())
+    return max(0, words)
+
+
+def _reported_content(event: Event) -> bool:
+    return _content_words(event) >= int(rules()["reaction"]["frame_words"]) and not _quote_or_reaction(event)
+
+
+def _quote_or_reaction(event: Event) -> bool:
+    return event.text.lstrip()[:1] in "\"“'‘" or event.trigger.casefold() in _reaction_words() - _SAYING
+
+
+def is_state(event: Event) -> bool:
+    """The clause tells how things are (an ongoing situation true at its date), not that something
+    happened: a ``state`` class, or a present tense outside a headline and outside a report
+    ("The pro-government forces in Sirte are mostly militia fighters from ..."), or a happening
+    said to recur, with an adverb of ``state.habitual`` ("Fighting has flared periodically")."""
+    if event.event_class == "state":
+        return True
+    if event.event_class != "happening" or event.role == "headline":
+        return False
+    if event.tense == "present":
+        return True
+    habitual = rules()["state"]["habitual"]
+    return event.tense in {"present-perfect", "past"} and any(w in habitual for w in _words(event.text))
+
+
 def happening_signal(event: Event) -> float:
-    """1 for an asserted past happening; 0.5 for a present perfect or a report carrying its content;
-    0 for a state (present tense or a ``state`` class), a plan, a negated or hypothetical clause."""
-    if event.modality != "asserted" or event.event_class in {"state", "plan"}:
-        return 0.0
-    if event.tense == "present" or "present-state" in event.rule:
+    """1 for an asserted happening (past tense, or a headline's present: headlines tell past news in
+    the present); 0.5 for a present perfect or a report carrying content (a report's speaker and
+    verb aside, at least ``reaction.frame_words`` words); 0 for a state, a plan, a negated or
+    hypothetical clause, a bare report frame, a quote or a reaction."""
+    if event.modality != "asserted" or event.event_class == "plan" or is_state(event):
         return 0.0
     if event.event_class == "reporting":
-        return 0.0 if _reactive(event) else 0.5
+        return 0.5 if _reported_content(event) else 0.0
     if event.tense == "present-perfect":
         return 0.5
     return 1.0
@@ -229,6 +262,10 @@ def salience(entry: TimelineEntry, events: dict, articles: dict[str, Article], c
     }
     score = sum(weights[k] * v for k, v in signals.items())
     note = ", ".join(f"{k} {v:.2f}" for k, v in signals.items() if v)
+    state = rules()["state"]
+    if behind and all(is_state(e) for e in behind):
+        score *= float(state["factor"])
+        note += f"; {state['name']} x{float(state['factor']):.2f}"
     return round(score, 4), f"salience {score:.2f}: {note}"
 
 
