@@ -143,3 +143,26 @@ def test_settings_refuse_bad_values():
 def test_every_boilerplate_rule_matches_its_example():
     for rule in rules()["boilerplate"]:
         assert boilerplate_rule(rule["example"])[0] == rule["name"]
+
+
+def _write_corpus(folder, articles):
+    lines = ["file,published,source,headline,note"]
+    for name, (published, headline, body) in articles.items():
+        (folder / name).write_text(f"{headline}\n\n{body}\n", encoding="utf-8")
+        lines.append(f"{name},{published},Wire,{headline},")
+    (folder / "metadata.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_about_follows_a_pronoun_to_the_person_it_stands_for(tmp_path):
+    """A biography's "He ... in 1976" and "he was fired in 1985" are about the person the article
+    named just before; a pronoun after another person's sentence is not."""
+    _write_corpus(tmp_path, {"a.txt": ("2011-10-06", "Inventor Maria Keller dies aged 70",
+        "Maria Keller, the founder of Keller Labs, died on Wednesday at her home in Boston. "
+        "She started Keller Labs in 1976 with two friends. In 1985 she was fired from the company. "
+        "Tom Brandt, a rival engineer, built a competing lab in 1990. He sold it in 1995.")})
+    r = build_timeline(tmp_path, model=None, about="Maria Keller")
+    years = {e.date for e in r.entries}
+    assert {"1976", "1985"} <= years, years
+    assert "1995" not in years and "1990" not in years
+    for e in r.entries:  # every entry is told by a sentence naming her, where one does
+        assert "Keller" in e.sources[0].sentence or not any("Keller" in s.sentence for s in e.sources)

@@ -9,7 +9,8 @@ articles). This stage reads them as an editor would:
    ``broadcast-wrap`` lead-in only stops the clause from being the entry's representative), photo
    captions (``caption``: a caption is about its photo's scene, not the story's), a lone clause whose
    subject points back to a referent it never names (``unintroduced-referent``: "Our forces advanced
-   significantly."), and entries made only of reports, quotes and reactions in an article that has
+   significantly."; on an ``about`` timeline a pronoun standing for the query is introduced by the
+   query), and entries made only of reports, quotes and reactions in an article that has
    a happening on the timeline already (``reaction``: "UN envoy Martin Kobler voiced his
    disappointment at the postponement.").
 2. **Context, not entries.** Candidates outside the window of interest (``ordering.corpus_window``
@@ -25,8 +26,10 @@ articles). This stage reads them as an editor would:
    ongoing situation: its score is multiplied by ``state.factor``. The score and its signals are
    recorded on the entry (``salience``, ``salience_note``).
 4. **User controls** (``SelectionSettings``): ``about`` keeps only candidates naming the query (the
-   query's words, or a place alias of the corpus table, in its clauses, places or organisations;
-   failing that, an embedding cosine of ``about_embedding`` to the query); ``granularity`` week/month
+   query's words, or a place alias of the corpus table, in its clauses, places or organisations,
+   in the sentence of a main clause, or as what a pronoun subject stands for (``antecedents``);
+   failing that, an embedding cosine of ``about_embedding`` to the query), each told by a source
+   naming the query, at most ``about_per_article`` per article naming it up to ``about_cap``; ``granularity`` week/month
    folds every candidate of a week/month into one entry (the most salient one's text first, all
    sources kept, so the summary covers the period); ``max_entries`` keeps the most salient
    (default: ``per_article`` per article, capped at ``cap``), folding a candidate into an already
@@ -221,15 +224,17 @@ def happening_signal(event: Event) -> float:
     return 1.0
 
 
-def default_max_entries(n_articles: int, per_article: int | None = None) -> int:
+def default_max_entries(n_articles: int, per_article: int | None = None, cap: int | None = None) -> int:
     """A handful per article, capped (``limits.per_article`` x articles, at most ``limits.cap``).
 
     An ``about`` timeline counts only the articles naming the query, ``limits.about_per_article``
-    each: an entity is one thread of each article that names it.
+    each, at most ``limits.about_cap``: an entity's history runs as long as the articles naming
+    it, where the corpus overview is kept to one screen.
     """
     limits = rules()["limits"]
     per = int(limits["per_article"]) if per_article is None else per_article
-    return max(1, min(int(limits["cap"]), per * max(1, n_articles)))
+    top = int(limits["cap"]) if cap is None else cap
+    return max(1, min(top, per * max(1, n_articles)))
 
 
 def _centrality(vectors: np.ndarray) -> np.ndarray:
@@ -320,11 +325,48 @@ class Query:
         return all(w in present for w in self.words)  # keywords: all of them, in any order
 
 
-def matches_about(entry: TimelineEntry, events: dict, query: Query) -> bool:
-    """The happening is about the query: the query is the actor or object of one of its clauses, or
-    its representative clause names it, or at least a third of its clauses do. A clause names it through its words, places, organisations or participants
-    (actor, object, who says so) — a clause, not its sentence: "the 2011 toppling of Kadhafi" is
-    not about the city its sentence goes on to name."""
+def antecedents(events: Sequence[Event]) -> Callable[[Event], str]:
+    """For a clause whose subject is a third-person pronoun (``about.anaphors``), the participants
+    (subject ; object) of the first main clause of the nearest earlier sentence of its article
+    whose subject is not itself such a pronoun, at most ``about.look_back`` sentences back; "" for
+    any other clause. "Jobs, born in 1955, has built ... He started Apple in 1976 ... One year
+    later he was fired": both pronouns are Jobs."""
+    spec = rules()["about"]
+    anaphors, back = frozenset(spec["anaphors"]), int(spec["look_back"])
+    first_main: dict[tuple[str, int], Event] = {}
+    for e in sorted(events, key=lambda e: (e.article, e.sentence_index, e.start, e.end)):
+        if e.role in {"main", "headline"} and e.actor.strip():
+            first_main.setdefault((e.article, e.sentence_index), e)
+    indices: dict[str, list[int]] = {}
+    for article, index in first_main:
+        indices.setdefault(article, []).append(index)
+
+    def pronoun(actor: str) -> bool:
+        return " ".join(actor.casefold().split()) in anaphors
+
+    def resolve(event: Event) -> str:
+        if not (pronoun(event.actor) or (not event.actor.strip() and pronoun(event.object))):
+            return ""  # a pronoun subject, or the subject of a passive ("she was fired")
+        earlier = [i for i in indices.get(event.article, ()) if i < event.sentence_index][-back:]
+        for index in reversed(earlier):
+            main = first_main[(event.article, index)]
+            if not pronoun(main.actor):
+                return " ; ".join(t for t in (main.actor, main.object) if t)
+        return ""
+
+    return resolve
+
+
+def matches_about(entry: TimelineEntry, events: dict, query: Query,
+                  antecedent: Callable[[Event], str] | None = None) -> bool:
+    """The happening is about the query: the query takes part in one of its clauses (actor or
+    object, or through ``antecedent`` the one a pronoun subject stands for), or a main clause's
+    sentence names it, or its representative clause names it, or at least a third of its clauses
+    do. A clause names it through its words, places, organisations or participants (actor, object,
+    who says so). A clause nested in another one (a noun or subordinate event) counts by its own
+    words only: "the 2011 toppling of Kadhafi" is not about the city its sentence goes on to name."""
+    if antecedent is not None and _stands_for(entry, events, query, antecedent):
+        return True  # the query takes part as the referent of a pronoun subject
     hits = []
     for s in entry.sources:
         e = events.get(_key(s))
@@ -333,9 +375,40 @@ def matches_about(entry: TimelineEntry, events: dict, query: Query) -> bool:
             continue
         if query.names(" ; ".join(t for t in (e.actor, e.object) if t)):
             return True  # the query takes part in one of its clauses
+        if e.role in {"main", "headline"} and e.sentence and query.names(e.sentence, e.places, e.organisations):
+            return True
         text = " ; ".join(t for t in (e.text, e.attribution) if t)
         hits.append(query.names(text, e.places, e.organisations))
     return bool(hits) and (hits[0] or 3 * sum(hits) >= len(hits))
+
+
+def _stands_for(entry: TimelineEntry, events: dict, query: Query, antecedent: Callable[[Event], str]) -> bool:
+    """One of the entry's clauses has a pronoun subject standing for the query."""
+    for s in entry.sources:
+        e = events.get(_key(s))
+        if e is not None and (who := antecedent(e)) and query.names(who):
+            return True
+    return False
+
+
+def names_query(source: SourceRef, events: dict, query: Query) -> bool:
+    """The source's sentence names the query (its words, places or organisations)."""
+    e = events.get(_key(source))
+    if e is None:
+        return query.names(source.sentence)
+    return query.names(e.sentence or e.text, e.places, e.organisations)
+
+
+def _query_first(entry: TimelineEntry, events: dict, query: Query) -> TimelineEntry:
+    """On an ``about`` timeline an entry is told by a source naming the query (the first such, never
+    one with a boilerplate lead-in); unchanged when its representative names it already or none does."""
+    if names_query(entry.sources[0], events, query):
+        return entry
+    first = next((s for s in entry.sources if names_query(s, events, query) and boilerplate_rule(s.sentence) is None),
+                 None)
+    if first is None:
+        return entry
+    return replace(entry, sources=(first, *[s for s in entry.sources if s is not first]))
 
 
 # --------------------------------------------------------------------------- folding
@@ -425,8 +498,12 @@ def select(
                           if (e := by_key.get(_key(s))) is not None and not _reactive(e)}
     noise: dict = {}
     kept: list[TimelineEntry] = []
+    query = Query.parse(settings.about, place_table) if settings.about else None
+    resolve = antecedents(events) if settings.about else None
     for c in candidates:
         rule = entry_noise(c, by_key, happening_articles)
+        if rule == rules()["referents"]["name"] and query is not None and _stands_for(c, by_key, query, resolve):
+            rule = None  # on a timeline about X, the "she" who stands for X needs no introduction
         if rule is not None:
             for s in c.sources:
                 noise[_key(s)] = rule
@@ -445,8 +522,7 @@ def select(
 
     # 3. about
     if settings.about:
-        query = Query.parse(settings.about, place_table)
-        named = [c for c in scored if matches_about(c, by_key, query)]
+        named = [c for c in scored if matches_about(c, by_key, query, resolve)]
         if not named and len(scored) > 0:
             qv = embed([settings.about])[0]
             named = [c for c in scored if float(vec_of[id(c)] @ qv) >= float(limits["about_embedding"])]
@@ -478,12 +554,17 @@ def select(
             distinct.append(c)
     distinct = by_period(distinct, settings.granularity)
     n_reporting = len({s.article for c in distinct for s in c.sources}) or len(arts)
-    per = int(limits["about_per_article"]) if settings.about else None
-    size = settings.max_entries or default_max_entries(n_reporting, per)
+    if settings.about:
+        size = settings.max_entries or default_max_entries(n_reporting, int(limits["about_per_article"]),
+                                                           int(limits["about_cap"]))
+    else:
+        size = settings.max_entries or default_max_entries(n_reporting)
     chosen = distinct[:size]
     for c in distinct[size:]:
         for s in c.sources:
             noise.setdefault(_key(s), "below-max-entries")
+    if settings.about:
+        chosen = [_query_first(c, by_key, query) for c in chosen]
     return Selection(tuple(order_entries(chosen)), tuple(context), noise, size)
 
 
