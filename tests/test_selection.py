@@ -36,8 +36,10 @@ def _texts(entry, result):
 EDITOR = [
     pytest.param(date(2015, 2, 7), r"campaign began|launched a new offensive",
                  "003's headline: troops launch a new offensive to seize Benghazi (began early Saturday)",
-                 marks=pytest.mark.xfail(reason="the headline is dated at the article's date (8 Feb) and the "
-                                                "Saturday report is folded into it", strict=False)),
+                 marks=pytest.mark.xfail(reason="the headline's offensive is dated at the article's date (8 Feb); "
+                                                "'their campaign began early on Saturday' is a separate candidate "
+                                                "that makes the 25 only when little outranks it (no rule ties the "
+                                                "two: their wording differs)", strict=False)),
     (date(2016, 2, 23), r"seized a key central neighbourhood|key Benghazi gains",
      "000's headline and lead: loyalist forces seize a key Benghazi neighbourhood"),
     (date(2016, 2, 23), r"failed to (?:vote|hold a vote)",
@@ -112,7 +114,8 @@ def test_about_sirte(corpus):
         clauses = [by_key[(s.article, s.start, s.end)] for s in e.sources]
         assert any("Sirte" in c.places or "Sirte" in c.text for c in clauses), e.sources[0].sentence
     assert any(re.search(r"70 percent|southern and western", _texts(e, r)) for e in r.entries)
-    assert not any("Derna on Wednesday" in e.sources[0].sentence for e in r.entries)
+    # the Derna retreat names Sirte only as where IS forces were heading: not a Sirte happening
+    assert not any("Derna on Wednesday" in s.sentence for e in r.entries for s in e.sources)
 
 
 def test_month_granularity(corpus):
