@@ -162,10 +162,12 @@ def test_about_follows_a_pronoun_to_the_person_it_stands_for(tmp_path):
     _write_corpus(tmp_path, {"a.txt": ("2011-10-06", "Inventor Maria Keller dies aged 70",
         "Maria Keller, the founder of Keller Labs, died on Wednesday at her home in Boston. "
         "She started Keller Labs in 1976 with two friends. In 1985 she was fired from the company. "
-        "Tom Brandt, a rival engineer, built a competing lab in 1990. He sold it in 1995.")})
+        "Tom Brandt, a rival engineer, built a competing lab in 1990. He sold it in 1995. "
+        "Brandt's lab copied her design in 1998, prompting Maria Keller to file suit in 1999.")})
     r = build_timeline(tmp_path, model=None, about="Maria Keller")
     years = {e.date for e in r.entries}
     assert {"1976", "1985"} <= years, years
+    assert "1999" in years, years  # "to file suit": no subject of its own, its sentence names her
     assert "1995" not in years and "1990" not in years
     for e in r.entries:  # every entry is told by a sentence naming her, where one does
         assert "Keller" in e.sources[0].sentence or not any("Keller" in s.sentence for s in e.sources)

@@ -27,7 +27,8 @@ articles). This stage reads them as an editor would:
    recorded on the entry (``salience``, ``salience_note``).
 4. **User controls** (``SelectionSettings``): ``about`` keeps only candidates naming the query (the
    query's words, or a place alias of the corpus table, in its clauses, places or organisations,
-   in a headline or lead sentence, or as what a pronoun subject stands for (``antecedents``);
+   in a headline or lead sentence, in the sentence of a subjectless subordinate clause, or as
+   what a pronoun subject stands for (``antecedents``);
    failing that, an embedding cosine of ``about_embedding`` to the query), each told by a source
    naming the query, at most ``about_per_article`` per article naming it up to ``about_cap``; ``granularity`` week/month
    folds every candidate of a week/month into one entry (the most salient one's text first, all
@@ -361,8 +362,9 @@ def matches_about(entry: TimelineEntry, events: dict, query: Query,
                   antecedent: Callable[[Event], str] | None = None) -> bool:
     """The happening is about the query: the query takes part in one of its clauses (actor or
     object, or through ``antecedent`` the one a pronoun subject stands for), or the sentence of one
-    of its clauses in an article's headline or lead (``about.lead``) names it, or its
-    representative clause names it, or at least a third of its clauses do. A clause names it through its words, places, organisations or participants (actor, object,
+    of its clauses in an article's headline or lead (``about.lead``) names it, or the sentence of
+    a subordinate clause without a subject of its own names it ("prompting Apple Corps to file suit
+    again in 1989"), or its representative clause names it, or at least a third of its clauses do. A clause names it through its words, places, organisations or participants (actor, object,
     who says so). A clause nested in another one (a noun or subordinate event) counts by its own
     words only: "the 2011 toppling of Kadhafi" is not about the city its sentence goes on to name."""
     if antecedent is not None and _stands_for(entry, events, query, antecedent):
@@ -378,6 +380,9 @@ def matches_about(entry: TimelineEntry, events: dict, query: Query,
         if e.sentence_index <= int(rules()["about"]["lead"]) and e.sentence and \
                 query.names(e.sentence, e.places, e.organisations):
             return True  # its article's headline or lead names the query
+        if not e.actor.strip() and e.role in {"subordinate", "reported"} and e.sentence and \
+                query.names(e.sentence, e.places, e.organisations):
+            return True  # a clause without a subject of its own ("prompting Apple Corps to file suit")
         text = " ; ".join(t for t in (e.text, e.attribution) if t)
         hits.append(query.names(text, e.places, e.organisations))
     return bool(hits) and (hits[0] or 3 * sum(hits) >= len(hits))
