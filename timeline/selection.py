@@ -22,7 +22,8 @@ articles). This stage reads them as an editor would:
    to the other candidates, MiniLM via ``timeline.embeddings``, rank-scaled), the share of its clauses
    that are asserted happenings (not a state, report or plan — the event classes of
    ``timeline.events``), how specific its date is, and how many clauses back it. An entry all of
-   whose clauses are states (``is_state``: how things are, or a happening said to recur) is an
+   whose clauses are states (``is_state``: how things are, the situation so far, or a happening
+   said to recur) is an
    ongoing situation: its score is multiplied by ``state.factor``. The score and its signals are
    recorded on the entry (``salience``, ``salience_note``).
 4. **User controls** (``SelectionSettings``): ``about`` keeps only candidates naming the query (the
@@ -199,14 +200,19 @@ def _quote_or_reaction(event: Event) -> bool:
 def is_state(event: Event) -> bool:
     """The clause tells how things are (an ongoing situation true at its date), not that something
     happened: a ``state`` class, or a present tense outside a headline and outside a report
-    ("The pro-government forces in Sirte are mostly militia fighters from ..."), or a happening
-    said to recur, with an adverb of ``state.habitual`` ("Fighting has flared periodically")."""
+    ("The pro-government forces in Sirte are mostly militia fighters from ..."), a present perfect
+    with no date expression of its own past the lead (``state.lead``: the situation so far, "The
+    widespread militia violence has plunged Libya into chaos"), or a happening said to recur, with
+    an adverb of ``state.habitual`` ("Fighting has flared periodically")."""
     if event.event_class == "state":
         return True
     if event.event_class != "happening" or event.role == "headline":
         return False
     if event.tense == "present":
         return True
+    if event.tense == "present-perfect" and not event.rule.startswith("timex:") \
+            and event.sentence_index > int(rules()["state"]["lead"]):
+        return True  # the situation so far, told past the lead with no date of its own
     habitual = rules()["state"]["habitual"]
     return event.tense in {"present-perfect", "past"} and any(w in habitual for w in _words(event.text))
 
