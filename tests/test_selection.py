@@ -103,6 +103,18 @@ def test_states_are_ranked_below_happenings(result):
     assert lead.event_class == "reporting" and happening_signal(lead) == 0.5
 
 
+def test_an_entry_is_told_by_a_happening(result):
+    """The representative (the entry's text without a summary) is a happening whenever one of its
+    clauses is: the HQ capture reads "Libyan forces recapture ISIL headquarters in Sirte", not
+    "pro-government forces have found it challenging to push into militant-held territory"."""
+    by_key = {(e.article, e.start, e.end): e for e in result.events}
+    for entry in result.entries:
+        signals = [happening_signal(by_key[(s.article, s.start, s.end)]) for s in entry.sources]
+        assert signals[0] > 0 or not any(signals), entry.sources[0].sentence
+    hq = next(e for e in result.entries if any("recapture ISIL headquarters" in s.sentence for s in e.sources))
+    assert "found it challenging" not in hq.sources[0].sentence
+
+
 def test_context_holds_pre_window_background(result):
     assert result.context
     assert all(not e.in_campaign and e.end < result.window[0] for e in result.context)

@@ -12,7 +12,8 @@ articles). This stage reads them as an editor would:
    significantly."; on an ``about`` timeline a pronoun standing for the query is introduced by the
    query), and entries made only of reports, quotes and reactions in an article that has
    a happening on the timeline already (``reaction``: "UN envoy Martin Kobler voiced his
-   disappointment at the postponement.").
+   disappointment at the postponement."). An entry's representative (its first source) is a
+   clean happening clause where it has one (``_representative_first``).
 2. **Context, not entries.** Candidates outside the window of interest (``ordering.corpus_window``
    or the user's ``since``/``until``) become a short context list, its most salient background
    first, shown in date order.
@@ -520,7 +521,7 @@ def select(
             for s in c.sources:
                 noise[_key(s)] = rule
             continue
-        kept.append(_representative_first(c))
+        kept.append(_representative_first(c, by_key))
 
     # 2. salience (centrality among all kept candidates, in and out of the window)
     texts = [c.sources[0].sentence for c in kept]
@@ -580,10 +581,19 @@ def select(
     return Selection(tuple(order_entries(chosen)), tuple(context), noise, size)
 
 
-def _representative_first(entry: TimelineEntry) -> TimelineEntry:
-    """Sources reordered so a clause with a boilerplate lead-in is never the first (representative)."""
-    clean = [s for s in entry.sources if boilerplate_rule(s.sentence) is None]
-    if not clean or clean[0] is entry.sources[0]:
+def _representative_first(entry: TimelineEntry, events: dict) -> TimelineEntry:
+    """Sources reordered so the representative (the first, the entry's text without a summary) is a
+    happening told cleanly: never a clause with a boilerplate lead-in; a clause that is a happening
+    (``happening_signal`` above 0: not a state, a quote, a bare report frame) before one that is
+    not; among those, a headline or lead clause first. Otherwise the merging stage's order (its
+    first source is the one that dates the entry) is kept."""
+    def rank(item):
+        i, s = item
+        e = events.get(_key(s))
+        happening = e is not None and happening_signal(e) > 0
+        lead = e is not None and (e.role == "headline" or e.sentence_index <= 1)
+        return (boilerplate_rule(s.sentence) is not None, not happening, not lead, i)
+    order = [s for _, s in sorted(enumerate(entry.sources), key=rank)]
+    if order[0] is entry.sources[0]:
         return entry
-    rest = [s for s in entry.sources if s is not clean[0]]
-    return replace(entry, sources=(clean[0], *rest))
+    return replace(entry, sources=(order[0], *[s for s in entry.sources if s is not order[0]]))
