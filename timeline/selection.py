@@ -12,8 +12,9 @@ articles). This stage reads them as an editor would:
    significantly."; on an ``about`` timeline a pronoun standing for the query is introduced by the
    query), and entries made only of reports, quotes and reactions in an article that has
    a happening on the timeline already (``reaction``: "UN envoy Martin Kobler voiced his
-   disappointment at the postponement."). An entry's representative (its first source) is a
-   clean happening clause where it has one (``_representative_first``).
+   disappointment at the postponement."). An entry's representative (its first source) never has a
+   boilerplate lead-in; on the chosen entries it is a happening clause where they have one
+   (``_representative_first``).
 2. **Context, not entries.** Candidates outside the window of interest (``ordering.corpus_window``
    or the user's ``since``/``until``) become a short context list, its most salient background
    first, shown in date order.
@@ -576,23 +577,27 @@ def select(
     for c in distinct[size:]:
         for s in c.sources:
             noise.setdefault(_key(s), "below-max-entries")
+    chosen = [_representative_first(c, by_key, happening=True) for c in chosen]
     if settings.about:
         chosen = [_query_first(c, by_key, query) for c in chosen]
     return Selection(tuple(order_entries(chosen)), tuple(context), noise, size)
 
 
-def _representative_first(entry: TimelineEntry, events: dict) -> TimelineEntry:
-    """Sources reordered so the representative (the first, the entry's text without a summary) is a
-    happening told cleanly: never a clause with a boilerplate lead-in; a clause that is a happening
-    (``happening_signal`` above 0: not a state, a quote, a bare report frame) before one that is
-    not; among those, a headline or lead clause first. Otherwise the merging stage's order (its
-    first source is the one that dates the entry) is kept."""
+def _representative_first(entry: TimelineEntry, events: dict, *, happening: bool = False) -> TimelineEntry:
+    """Sources reordered so the representative (the first, the entry's text without a summary) is
+    told cleanly: never a clause with a boilerplate lead-in; with ``happening``, also a clause that
+    is a happening (``happening_signal`` above 0: not a state, a quote, a bare report frame) before
+    one that is not, and among those a headline or lead clause first. Otherwise the merging stage's
+    order (its first source is the one that dates the entry) is kept. Salience and folding read the
+    boilerplate-free representative; the happening preference applies to the chosen entries only."""
     def rank(item):
         i, s = item
         e = events.get(_key(s))
-        happening = e is not None and happening_signal(e) > 0
+        if not happening:
+            return (boilerplate_rule(s.sentence) is not None, i)
+        told = e is not None and happening_signal(e) > 0
         lead = e is not None and (e.role == "headline" or e.sentence_index <= 1)
-        return (boilerplate_rule(s.sentence) is not None, not happening, not lead, i)
+        return (boilerplate_rule(s.sentence) is not None, not told, not lead, i)
     order = [s for _, s in sorted(enumerate(entry.sources), key=rank)]
     if order[0] is entry.sources[0]:
         return entry
