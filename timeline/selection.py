@@ -105,7 +105,6 @@ def rules() -> dict:
 
 
 _WORD = re.compile(r"[\w][\w'’.-]*\w|\w")
-_SAYING = frozenset({"say", "says", "said", "saying", "tell", "tells", "told", "telling"})
 _STOP = frozenset("the a an of and or in on at to for by with from about into over s".split())
 
 
@@ -117,9 +116,12 @@ def _key(source: SourceRef) -> tuple[str, int, int]:
     return source.article, source.start, source.end
 
 
-def _reaction_words() -> frozenset[str]:
-    out: set[str] = set()
-    for lemma in rules()["reaction"]["lemmas"]:
+def _reaction_words(table: str = "lemmas") -> frozenset[str]:
+    """The inflected forms of the ``reaction`` table's ``lemmas`` (or its ``attributing`` verbs,
+    with their irregular past forms)."""
+    spec = rules()["reaction"]
+    out: set[str] = set(spec.get("attributing_past", [])) if table == "attributing" else set()
+    for lemma in spec[table]:
         stem = lemma[:-1] if lemma.endswith("e") else lemma
         out |= {lemma, lemma + "s", lemma + "d", lemma + "ed", stem + "ed", stem + "ing", lemma + "ing"}
         if lemma.endswith("y"):
@@ -196,7 +198,7 @@ def _reported_content(event: Event) -> bool:
 
 
 def _quote_or_reaction(event: Event) -> bool:
-    return event.text.lstrip()[:1] in "\"“'‘" or event.trigger.casefold() in _reaction_words() - _SAYING
+    return event.text.lstrip()[:1] in "\"“'‘" or event.trigger.casefold() in _reaction_words() - _reaction_words("attributing")
 
 
 def is_state(event: Event) -> bool:
