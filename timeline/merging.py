@@ -183,8 +183,9 @@ def _token_weights(texts: Sequence[str], table: PlaceTable) -> list[dict[str, fl
     from . import nlp
 
     weights = _evidence_weights()
-    found = []
-    for doc in nlp.parse_many(list(texts)):
+    distinct = sorted(set(texts))  # a wire copied into many articles is parsed once
+    by_text: dict[str, dict[str, float]] = {}
+    for text, doc in zip(distinct, nlp.parse_many(distinct)):
         words: dict[str, float] = {}
         for tok in doc:
             if tok.like_num or tok.pos_ in ("PROPN", "NUM") or tok.ent_type_ in _NAME_ENTITIES:
@@ -197,8 +198,8 @@ def _token_weights(texts: Sequence[str], table: PlaceTable) -> list[dict[str, fl
                 word = table.name_of(part)
                 for key in {word, _stem(word)}:
                     words[key] = max(words.get(key, 0.0), weight)
-        found.append(words)
-    return found
+        by_text[text] = words
+    return [by_text[text] for text in texts]
 
 
 @cache
