@@ -188,7 +188,9 @@ def _token_weights(texts: Sequence[str], table: PlaceTable) -> list[dict[str, fl
     for text, doc in zip(distinct, nlp.parse_many(distinct)):
         words: dict[str, float] = {}
         for tok in doc:
-            if tok.like_num or tok.pos_ in ("PROPN", "NUM") or tok.ent_type_ in _NAME_ENTITIES:
+            if tok.ent_type_ == "NORP":  # "American", "Libyan": a nationality qualifies, it does not name
+                weight = weights["modifier"]
+            elif tok.pos_ == "PROPN" or tok.ent_type_ in _NAME_ENTITIES:  # (numbers: _word_weight)
                 weight = weights["name"]
             elif tok.pos_ in ("NOUN", "VERB"):
                 weight = weights["content"]
@@ -535,10 +537,13 @@ class _Pairs:
         return tuple(sorted(self.specific[i] & self.specific[j]) + sorted(words))
 
     def _word_weight(self, i: int, j: int, word: str, story: bool) -> float:
+        """One shared word's weight; ``story``: same-article evidence, where the story's own words count."""
         w = _evidence_weights()
-        if word[0].isdigit() or word in self.names[i] or (story and word in self.own_stem):
-            return w["story"] if story and word in self.own_stem else w["name"]
-        default = w["content"]
+        if story and word in self.own_stem:
+            return w["story"]
+        if word[0].isdigit() or word in self.names[i]:  # a number written in digits, a person's name
+            return w["name"]
+        default = w["content"]  # a word the parse splits differently ("al-Leiti")
         return max(self.weights[i].get(word, default), self.weights[j].get(word, default))
 
     def weight(self, i: int, j: int) -> float:
