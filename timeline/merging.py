@@ -66,8 +66,9 @@ Evidence weight (both passes; ``[merging.evidence_weight]`` in ``resources/event
   (not a nationality) 1 ("29", "Africa"), a common noun or verb 0.5, an adjective, adverb or
   nationality 0.25 ("special", "American"); in one article a word no other article uses is the
   story's own and weighs 1 ("convention" centre). A shared person name or neighbourhood/landmark is
-  full evidence. The discourse cues ("shares quorum", "retells the headline") are not weighted:
-  adjacency is itself evidence. ``merge_note`` shows a weight below 1.
+  full evidence. Any shared word still makes the "shares quorum" and "retells the headline" cues
+  (adjacency and the headline are evidence of their own); only the bonus is weighted. ``merge_note``
+  shows a weight below 1.
 
 Thresholds (measured on the seeds; ``python -m timeline.merging seeds`` prints the cross-article
 pair scores, the same-article links and both cosine histograms):
