@@ -702,7 +702,15 @@ def _action_words(verb: "Token") -> list["Token"]:
     if verb.lemma_.lower() not in light:
         return [verb]
     complements = [c for c in verb.children if c.dep_ in {"dobj", "attr", "acomp", "oprd", "xcomp"}]
-    return [c for c in complements if _is_content(c) and c.pos_ != "PROPN" and not c.like_num]
+    complements += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "about" for g in c.children
+                    if g.dep_ == "pobj"]  # "The story is about ...": what it is about
+    words = [c for c in complements if _is_content(c) and c.pos_ != "PROPN" and not c.like_num]
+    # "... is about a team who discovered a glitch": the happening is in the clause on the complement
+    for c in complements:
+        for clause in c.children:
+            if clause.dep_ in {"relcl", "acl"} and clause.pos_ in {"VERB", "AUX"}:
+                words.extend(_action_words(clause))
+    return words
 
 
 def _unsupported_action(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
