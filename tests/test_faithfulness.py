@@ -128,3 +128,17 @@ def test_the_issues_examples_are_rejected_by_the_named_check(pair_id, expected):
     pair = next(p for p in PAIRS if p["id"] == pair_id)
     assert not pair["faithful"]
     assert expected in {f.check for f in F.check(pair["summary"], pair["sources"])}
+
+
+def test_the_event_records_roles_catch_a_swapped_actor():
+    from timeline import nlp
+
+    roles = [F.Roles(actor="Forces loyal to Libya's internationally recognised government", action="seized",
+                     object="a key central neighbourhood of second city Benghazi")]
+    swapped = F._against_roles(nlp.parse("The neighbourhood seized the forces loyal to the government."), roles)
+    assert swapped and "object of 'seized'" in swapped[0]
+    assert F._against_roles(nlp.parse("Government forces seized a key neighbourhood of Benghazi."), roles) == []
+    # through check(): the records are an extra reading for actor-object, never a new check name
+    source = ("Forces loyal to Libya's internationally recognised government seized a key central neighbourhood "
+              "of second city Benghazi from Islamist militias on Tuesday, the military said.")
+    assert F.check(source, [source], roles=roles) == []

@@ -771,11 +771,50 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
 }
 
 
+@dataclass(frozen=True)
+class Roles:
+    """Who did what to whom in a source sentence, as its event record (``timeline.records.Event``:
+    actor, trigger, object) or the prompt's grounding line gives it."""
+
+    actor: str
+    action: str
+    object: str
+
+
+def _words(text: str) -> set[str]:
+    return {_stem(w.lower()) for w in re.findall(r"[A-Za-z][\w-]+", text) if len(w) > 2}
+
+
+def _against_roles(summary: "Doc", roles: Sequence[Roles]) -> list[str]:
+    """actor-object against the sources' records: the summary's actor of an action is not the
+    record's object of it, nor its object the record's actor."""
+    found = []
+    verbs = [v for m in _main_actions(summary) for v in (m, *(c for c in m.children if c.dep_ == "conj"))]
+    for verb in verbs:
+        said = {_stem(w) for w in _paraphrases(verb.lemma_.lower())}
+        actor, patient = _agent(verb), _patient(verb)
+        for r in roles:
+            if not r.action or not ({_stem(w) for w in r.action.lower().split()} & said):
+                continue
+            by, on = _words(r.actor), _words(r.object)
+            if actor is not None and _is_content(actor) and _stem(actor) in on - by:
+                found.append(f"'{actor.text}' {verb.text} in the summary; the source's record has it as "
+                             f"the object of '{r.action}' (actor: '{r.actor or '(none)'}')")
+                break
+            if patient is not None and _is_content(patient) and _stem(patient) in by - on:
+                found.append(f"'{patient.text}' is acted on in the summary; the source's record has it as "
+                             f"the actor of '{r.action}'")
+                break
+    return found
+
+
 def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
-          cache_dir: Path | None = None) -> list[Finding]:
+          cache_dir: Path | None = None, roles: Sequence[Roles] = ()) -> list[Finding]:
     """Every check of faithfulness.toml that fires on ``summary`` against ``sources`` (empty: faithful).
 
     ``skip`` names checks not to run (e.g. ``names-and-numbers`` when the caller runs it itself).
+    ``roles`` (the sources' event records, when the caller has them) give ``actor-object`` the
+    sources' actor and object of each action as the anchoring stage read them, besides the parse.
     """
     from . import nlp
 
@@ -789,6 +828,8 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
         if name in skip:
             continue
         found.extend(Finding(name, detail) for detail in run(docs[0], docs[1:]))
+    if roles and "actor-object" not in skip and not any(f.check == "actor-object" for f in found):
+        found.extend(Finding("actor-object", detail) for detail in _against_roles(docs[0], roles))
     return found
 
 

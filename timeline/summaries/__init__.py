@@ -2,7 +2,9 @@
 
 The package: this module (the ``Summarizer``, its cache and the names-and-numbers guard),
 ``generation`` (the local causal LM behind it), ``grounding`` (what the prompt is told about each
-source sentence: who did what to whom, according to whom, and the words to keep).
+source sentence: who did what to whom, according to whom, and the words to keep, from its event
+record when the caller passes ``events``), ``threads`` (the overview's strands: entries grouped by
+main place or actor).
 
 Why a guard: small instruction models readily "improve" a summary with a name or a number they
 remember rather than read, and, worse, restate what they read with another meaning: roles swapped,
@@ -13,7 +15,7 @@ capitalised name must occur in the sentences it summarises) and by the meaning c
 retried once with a stricter prompt that names the checks that failed; if that is rejected too, an
 entry falls back to a source sentence with its side clauses removed (``faithfulness.compress``), a
 month paragraph is left out (repeating its entries' first lines says nothing), the overview falls
-back to its most central entries. The names of the checks that fired go into the provenance
+back to the most salient entry of each of its threads. The names of the checks that fired go into the provenance
 (``entry.extra["summary_checks"]``, ``PeriodSummary.checks``).
 
 Why a cache: generation is the only slow stage (seconds per entry on a CPU) and the weights are a
@@ -299,7 +301,8 @@ def guard(text: str, task) -> list[faithfulness.Finding]:
     summarises (``task.sources``: source sentences for an entry, entry texts for a paragraph)."""
     found = [faithfulness.Finding("names-and-numbers", f"not in the sources: {t}")
              for t in unsupported_tokens(text, task.support)]
-    return found + faithfulness.check(text, task.sources or task.support, skip={"names-and-numbers"})
+    return found + faithfulness.check(text, task.sources or task.support, skip={"names-and-numbers"},
+                                      roles=getattr(task, "roles", ()))
 
 
 def feedback(checks: Sequence[str]) -> str:
@@ -555,6 +558,7 @@ class _Task:
     max_new_tokens: int
     fallback_rule: str = "central-sentence"
     sources: tuple[str, ...] = ()  # what the meaning checks compare against (default: support)
+    roles: tuple[faithfulness.Roles, ...] = ()  # the sources' actor / action / object (event records)
 
 
 @dataclass(frozen=True)
@@ -666,12 +670,14 @@ class Summarizer:
         sentences = _source_sentences(entry)
         strict = "entry_strict"
         fields = {"sources": _bullets(sentences)}
+        happenings = _happenings(entry, sentences, records or {})
         if "{facts}" in prompt_config()["templates"][self.entry_template]["user"]:
-            fields["facts"] = facts_block(sentences, _happenings(entry, sentences, records or {}))
+            fields["facts"] = facts_block(sentences, happenings)
+        roles = tuple(faithfulness.Roles(h.actor, h.action, h.object) for h in happenings)
         return _Task(kind="entry", templates=(self.entry_template, strict),
                      fields=fields, support=tuple(sentences),
                      fallback=fallback_sentence(sentences), first_sentence=True,
-                     max_new_tokens=self.max_new_tokens, fallback_rule="compressed-sentence")
+                     max_new_tokens=self.max_new_tokens, fallback_rule="compressed-sentence", roles=roles)
 
     def _span_task(self, kind: str, label: str, entries: Sequence[TimelineEntry],
                    records: Mapping | None = None) -> tuple[_Task, tuple[str, ...]] | None:
