@@ -45,7 +45,7 @@ def test_every_entry_is_in_exactly_one_thread_and_the_setting_is_no_thread():
     assert [len(s.entries) for s in named] == sorted((len(s.entries) for s in named), reverse=True)
     setting = setting_places(entries, 0.5)
     assert not {s.name for s in named} & setting
-    for s in named:  # a place thread holds the entries one of whose places it is (or lies in)
+    for s in named:  # a place thread holds the entries one of whose places it is (or holds)
         if s.kind == "place":
             assert all(s.name in {*e.places, *(places.city_of(p) for p in e.places)} for e in s.entries)
     lithi = [e for e in entries if e.places[:1] == ("Lithi",)]
@@ -107,3 +107,13 @@ def test_the_overview_prompt_shows_the_threads_with_reader_dates(tmp_path):
     # the guard rejected both tries: the fallback has the lead entry of every thread
     assert overview.extractive and overview.rule == "extractive:thread-leads"
     assert len(prompts) == 2 and "Atlantis" in " ".join(overview.rejected)
+
+
+def test_the_scene_is_the_place_the_sentence_names_first():
+    entries, records = _entries()
+    derna = next(e for e in entries if e.sources[0].sentence.startswith("In the coastal city of Derna"))
+    assert {"Derna", "Benghazi"} <= set(derna.places)
+    shuffled = TimelineEntry(**{**{f: getattr(derna, f) for f in derna.__dataclass_fields__},
+                                "places": tuple(sorted(derna.places, key=lambda p: p != "Benghazi"))})
+    assert shuffled.places[0] == "Benghazi"
+    assert main_subject(shuffled, frozenset(), records) == ("place", "Derna")

@@ -1,13 +1,14 @@
 """The threads of a window: its entries grouped by the main place or actor each is about.
 
 The overview tells the story of a window as its threads ("in Benghazi ..., in Sirte ..."), so a
-reader sees every strand and its happenings in order. An entry's thread is its main place: the city
-of the first of its places (``TimelineEntry.places``, from the named-entity layer; a neighbourhood
-joins its city through the corpus place table, ``timeline.places``) that is not the window's
-setting (a place named by more than ``setting_share`` of the entries: it tells no strand apart). A
-country or region is too wide for a strand: an entry with no narrower place follows its main actor
-instead, a name in the actor of its sources' event records (the anchoring stage's ``Event.actor``),
-then its country. Entries with none of these go to a last thread without a name.
+reader sees every strand and its happenings in order. An entry's thread is its main place: the
+city of the first of its places (``TimelineEntry.places``, from the named-entity layer, taken in
+the order its first source sentence names them) that is not the window's setting (a place named by
+more than ``setting_share`` of the entries: it tells no strand apart); a neighbourhood joins its
+city through the corpus place table (``timeline.places``). A country or region is too wide for a
+strand: an entry with no narrower place follows its main actor instead, a name in the actor of its
+sources' event records (the anchoring stage's ``Event.actor``), then its country. Entries with
+none of these go to a last thread without a name.
 
 The ``max_threads`` largest threads are kept (ties: the earlier first entry); the entries of the
 others join the nameless thread, so every entry is in one thread. Each thread shows its
@@ -64,13 +65,25 @@ def _actor_name(text: str) -> str:
     return re.sub(r"(?:'s|’s)$", "", ents[0].text).strip() if ents else ""
 
 
+def _by_mention(entry: TimelineEntry) -> list[str]:
+    """The entry's places in the order its first source sentence names them (the others after, as
+    given): the first place a report names is the scene it is about."""
+    text = entry.sources[0].sentence if entry.sources else ""
+
+    def first(place: str) -> int:
+        m = re.search(rf"\b{re.escape(place)}\b", text)
+        return m.start() if m else len(text) + 1
+
+    return sorted(entry.places, key=lambda p: (first(p), entry.places.index(p)))
+
+
 def main_subject(entry: TimelineEntry, setting: frozenset[str],
                  records: Mapping[tuple[str, int, int], object]) -> tuple[str, str]:
     """(kind, name) of what ``entry`` is about: the city of its first place outside the setting (a
     neighbourhood counts as its city, through the corpus place table: "Lithi" -> "Benghazi"), else
     the name in its sources' event actors, else its first country or region, else ("rest", "")."""
     wide = ""
-    for place in entry.places:
+    for place in _by_mention(entry):
         if place in setting:
             continue
         city = places.city_of(place)
