@@ -41,7 +41,8 @@ def _phrase(token: "Token | None", limit: int = 8) -> str:
         return ""
     drop = {g.i for t in token.subtree if t.dep_ in {"relcl", "acl", "appos", "advcl"} and t is not token
             for g in t.subtree}
-    words = [t for t in sorted(token.subtree, key=lambda t: t.i) if t.i not in drop and not t.is_punct]
+    words = [t for t in sorted(token.subtree, key=lambda t: t.i) if t.i not in drop
+             and not (t.is_punct and t.text not in {"-", "/", "'", "’"})]  # "Al-Qaidi" keeps its hyphen
     text = "".join(t.text_with_ws for t in words[:limit]).strip()
     return text + (" ..." if len(words) > limit else "")
 
@@ -115,11 +116,19 @@ def happening(sentence: str) -> Happening:
 def from_event(event, sentence: str | None = None) -> Happening:
     """The structure of an event record (``timeline.records.Event``): its actor, trigger, object,
     attribution and modality, with the qualifier words of its sentence read from the parse. A field
-    the record leaves empty is taken from the parse of the sentence."""
-    parsed = happening(sentence or event.sentence or event.text)
+    the record leaves empty, or gives in other spacing than the sentence's, is taken from the parse."""
+    text = sentence or event.sentence or event.text
+    parsed = happening(text)
     status = event.modality if event.modality and event.modality != "asserted" else ""
-    return Happening(action=event.trigger or parsed.action, actor=event.actor or parsed.actor,
-                     object=event.object or parsed.object, attribution=event.attribution or parsed.attribution,
+
+    def words_of(phrase: str, fallback: str) -> str:
+        # the record's phrase as the sentence writes it; a record joins its tokens with spaces
+        # ("Ali Al - Qaidi"), which the model would copy: then the parse's phrase is shown
+        return phrase if phrase and phrase in text else fallback
+
+    return Happening(action=words_of(event.trigger, parsed.action), actor=words_of(event.actor, parsed.actor),
+                     object=words_of(event.object, parsed.object),
+                     attribution=words_of(event.attribution, parsed.attribution),
                      modality=parsed.modality, status=status)
 
 
