@@ -91,10 +91,15 @@ def estimate_articles(source: Any, *, stop_at: int | None = None) -> int:
 
     if isinstance(source, Corpus) or is_dataframe(source):
         return len(source)
+    from .corpus.metadata import input_rules
+
+    rules = input_rules()["files"]
     path = Path(source)
     files = sorted(path.iterdir()) if path.is_dir() else [path]
     total = 0
     for entry in files:
+        if entry.name.lower() == rules["metadata"] or entry.name in rules.get("companions", ()):
+            continue
         kind = kind_of(entry.name)
         if kind in ("text", "html") and not entry.name.startswith("."):
             total += 1
@@ -187,7 +192,12 @@ def _client(scheduler: str, engine: EngineSettings, work: Work):
         client = Client(scheduler, timeout="30s")
     info = client.scheduler_info()
     work.workers = len(info.get("workers", {}))
-    work.dashboard = client.dashboard_link if "dashboard" in info.get("services", {}) else None
+    if "dashboard" in info.get("services", {}):
+        import importlib.util
+
+        work.dashboard = client.dashboard_link
+        if importlib.util.find_spec("bokeh") is None:
+            work.dashboard += " (its pages need bokeh, not installed here)"
     return client, cluster
 
 
@@ -209,13 +219,14 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
     table = None
     settings = ""
     client = cluster = None
-    bar = _Progress(progress, estimate_articles(source))
+    bar = None
     sizes: dict[str, int] = {}
     try:
         if scheduler != "synchronous":
             client, cluster = _client(scheduler, engine, work)
             log.log(level, "dask scheduler %s, %d workers; dashboard: %s", client.scheduler.address, work.workers,
-                    work.dashboard or "off (the dashboard needs bokeh, which is not installed)")
+                    work.dashboard or "off")
+        bar = _Progress(progress, estimate_articles(source))
         limit = max(1, work.workers or 1) * engine.in_flight
         pending: dict = {}  # future -> key
 
@@ -256,7 +267,8 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
         while client is not None and pending:
             collect(next(running))
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
         if client is not None:
             client.close()
         if cluster is not None:
