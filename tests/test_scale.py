@@ -238,3 +238,19 @@ def test_the_stream_reads_one_article_at_a_time(tmp_path):
     (tmp_path / "b.txt").write_text("Headline b\n\nRewritten after a was read.\n", encoding="utf-8")
     assert "Rewritten" in next(stream).text  # b was not read before a was handed out
     assert next(stream).id == "c"
+
+
+def test_an_unreachable_scheduler_is_a_one_line_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Headline\n\nTalks opened on 3 May 2016.\n", encoding="utf-8")
+    address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
+    done = _run(tmp_path / "in", tmp_path / "out", "--scheduler", address)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith(f"error: --scheduler {address}: no dask scheduler answers")
+    assert "Traceback" not in done.stderr
+
+
+def test_a_bad_scheduler_value_is_refused_before_any_work(tmp_path):
+    done = _run(ROOT / "seeds", tmp_path / "out", "--scheduler", "threads")
+    assert done.returncode == 2 and "expected auto, synchronous, local or tcp://HOST:PORT" in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -58,6 +58,10 @@ def check_scheduler(value: str) -> str:
                      "(the address of a running dask scheduler)")
 
 
+class SchedulerUnavailable(RuntimeError):
+    """The dask scheduler given by address cannot be reached; the message says which and what to do."""
+
+
 @dataclass
 class Work:
     """What the engine did this run (logged, never written into the outputs)."""
@@ -185,11 +189,16 @@ def _client(scheduler: str, engine: EngineSettings, work: Work):
     cluster = None
     if scheduler == "local":
         n = engine.workers or usable_cores()
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                               silence_logs=logging.ERROR)
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                               dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
         client = Client(cluster)
     else:
-        client = Client(scheduler, timeout="30s")
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerUnavailable(
+                f"--scheduler {scheduler}: no dask scheduler answers there ({exc}); start one "
+                f"(dask scheduler, then dask worker {scheduler}) or use --scheduler auto") from None
     info = client.scheduler_info()
     work.workers = len(info.get("workers", {}))
     if "dashboard" in info.get("services", {}):
@@ -259,7 +268,7 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
                 work.computed += 1
                 bar.add(len(chunk), reused=work.reused, computed=work.computed)
                 continue
-            future = client.submit(run_partition, chunk, table, key=f"timeline-partition-{key}", retries=2)
+            future = client.submit(run_partition, chunk, table, key=f"timeline-partition-{key}")
             pending[future] = key
             running.add(future)
             while len(pending) >= limit:
