@@ -138,6 +138,19 @@ def test_a_real_scheduler_and_two_workers_give_the_embedded_bytes(corpus, embedd
     assert f"dask scheduler {cluster.address}, 2 workers" in done.stderr
     assert "partitions: 4 (0 reused, 4 computed)" in done.stderr
     assert _snapshot(out) == embedded
+    from distributed import Client
+
+    def pipeline_loads():
+        import sys
+
+        nlp = sys.modules.get("timeline.nlp")
+        return None if nlp is None else tuple(nlp.load_pipeline.cache_info()[:2])  # (hits, misses)
+
+    with Client(cluster.address, timeout="10s") as client:
+        loads = [v for v in client.run(pipeline_loads).values() if v is not None]
+    assert loads, "no worker ran a partition"
+    assert all(misses == 1 for _, misses in loads)  # the spaCy pipeline loaded once per worker
+    assert sum(hits + misses for hits, misses in loads) > len(loads)  # ... and used by later tasks
 
 
 def test_a_worker_killed_mid_run_changes_nothing(corpus, embedded, cluster, tmp_path):
@@ -157,6 +170,7 @@ def test_a_worker_killed_mid_run_changes_nothing(corpus, embedded, cluster, tmp_
         if run.poll() is None:
             run.kill()
     assert victim.wait(timeout=30) != 0
+    print(f"run after the kill: exit {run.returncode}")
     if run.returncode != 0:  # Dask gave up on the task: the next start resumes from the partitions written
         done = _run(corpus, out, "--scheduler", "synchronous", "--partition-size", "1", "--workdir", str(work))
         assert done.returncode == 0, done.stderr
