@@ -268,3 +268,28 @@ def test_a_bad_scheduler_value_is_refused_before_any_work(tmp_path):
     done = _run(ROOT / "seeds", tmp_path / "out", "--scheduler", "threads")
     assert done.returncode == 2 and "expected auto, synchronous, local or tcp://HOST:PORT" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("shape", ["jsonl", "dataframe"])
+def test_jsonl_and_dataframe_inputs_stream_through_the_partitions(shape, tmp_path):
+    import json
+
+    import pandas as pd
+
+    from timeline.corpus import load_corpus
+    from timeline.pipeline import build_timeline, event_stages
+
+    seeds = load_corpus(ROOT / "seeds")
+    rows = [{"id": a.id, "title": a.headline, "date": a.published.isoformat(), "text": a.raw} for a in seeds][:3]
+    if shape == "jsonl":
+        source = tmp_path / "articles.jsonl"
+        source.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{not json\n", encoding="utf-8")
+    else:
+        source = pd.DataFrame(rows)
+    loaded = load_corpus(source)
+    inline = event_stages(loaded)
+    result = build_timeline(source, model=None, scheduler="synchronous", workdir=tmp_path / "w", partition_size=2)
+    assert result.work["partitions"] == 2
+    assert result.corpus == loaded  # same articles, same load errors (the bad JSON line) and notices
+    assert result.refdates == inline.refdates and result.timexes == inline.timexes
+    assert (shape == "jsonl") == bool(result.corpus.errors)
