@@ -39,7 +39,7 @@ class EngineSettings:
     scheduler: str = "auto"  # auto | synchronous | local | tcp://HOST:PORT
     partition_size: int = 16  # articles per task (and per partition file)
     #: ``auto`` uses a LocalCluster from this many articles on (benchmarks/bench_engine.py measures it).
-    local_threshold: int = 200
+    local_threshold: int = 40
     workers: int | None = None  # LocalCluster worker processes (default: the usable cores)
     in_flight: int = 2  # partitions queued per worker at once
     workdir: Path | None = None  # partition files (default: <cache root>/partitions-work)
