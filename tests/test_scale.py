@@ -293,3 +293,22 @@ def test_jsonl_and_dataframe_inputs_stream_through_the_partitions(shape, tmp_pat
     assert result.corpus == loaded  # same articles, same load errors (the bad JSON line) and notices
     assert result.refdates == inline.refdates and result.timexes == inline.timexes
     assert (shape == "jsonl") == bool(result.corpus.errors)
+
+
+def test_auto_runs_a_small_corpus_in_process_and_a_large_one_on_a_local_cluster(tmp_path):
+    from timeline.cluster import EngineSettings, choose_scheduler, estimate_articles
+    from timeline.corpus import load_corpus
+
+    folder = tmp_path / "in"
+    shutil.copytree(ROOT / "seeds", folder, ignore=shutil.ignore_patterns("summary_cache*", ".*"))
+    assert estimate_articles(folder) == 5  # metadata.csv and places.toml are not articles
+    (folder / "more.jsonl").write_text("".join(f'{{"text": "Talks {i} opened on 3 May 2016."}}\n' for i in range(7)),
+                                       encoding="utf-8")
+    assert estimate_articles(folder) == 12 == len(load_corpus(folder))
+    assert choose_scheduler(folder, EngineSettings()) == "in-process"
+    assert choose_scheduler(folder, EngineSettings(local_threshold=12)) == "local"
+    assert choose_scheduler(load_corpus(folder), EngineSettings(local_threshold=12)) == "in-process"
+    assert choose_scheduler(folder, EngineSettings(scheduler="synchronous")) == "synchronous"
+    assert estimate_articles(folder / "more.jsonl") == 7
+    with pytest.raises(ValueError, match="tcp://HOST:PORT"):
+        EngineSettings(scheduler="tcp://nowhere")

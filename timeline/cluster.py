@@ -127,17 +127,26 @@ def default_workdir() -> Path:
     return cache_root() / "partitions-work"
 
 
+def choose_scheduler(source: Any, engine: EngineSettings) -> str:
+    """``in-process`` (today's path, no Dask), or the scheduler ``engine`` names; ``auto`` picks
+    ``local`` from ``engine.local_threshold`` articles on (a loaded Corpus always runs in process)."""
+    from .corpus import Corpus
+
+    if engine.scheduler != "auto":
+        return engine.scheduler
+    if isinstance(source, Corpus):
+        return "in-process"
+    small = estimate_articles(source, stop_at=engine.local_threshold) < engine.local_threshold
+    return "in-process" if small else "local"
+
+
 def per_article_stages(source: Any, engine: EngineSettings, *, progress: bool = False):
     """(corpus, place table, EventStages, Work) of ``source`` (a path, a DataFrame or a loaded Corpus)."""
     from . import places
     from .corpus import Corpus, load_corpus
     from .pipeline import corpus_folder, event_stages
 
-    scheduler = engine.scheduler
-    if scheduler == "auto":
-        small = isinstance(source, Corpus) or estimate_articles(source, stop_at=engine.local_threshold) \
-            < engine.local_threshold
-        scheduler = "in-process" if small else "local"
+    scheduler = choose_scheduler(source, engine)
     if scheduler == "in-process":
         corpus = source if isinstance(source, Corpus) else load_corpus(source)
         table = places.load_table(corpus_folder(corpus))
