@@ -1,6 +1,6 @@
 """Where should ``--scheduler auto`` switch from this process to a LocalCluster? Time both, by size.
 
-    python benchmarks/bench_engine.py [--sizes 10 40 120] [--workers 2]
+    python benchmarks/bench_engine.py [--sizes 10 40 120] [--workers 2] [--stages-only]
 
 Builds corpora of N distinct articles from real texts (the seeds and the SemEval trial articles
 read from ../shared; copy k of an article gets one extra closing line naming k, so no parse is
@@ -64,27 +64,34 @@ CHILD = """
 import json, sys, time
 from timeline.corpus import load_corpus
 from timeline.pipeline import build_timeline
-mode, corpus, workdir, workers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+import timeline.cluster as c
+mode, corpus, workdir, workers, stages_only = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1"
+if workers:
+    c.usable_cores = lambda: workers
 t0 = time.perf_counter()
-if mode == "in-process":
+if stages_only:  # only what the scheduler choice changes: the per-article stages
+    engine = c.EngineSettings(scheduler="auto", local_threshold=10**9) if mode == "in-process" else \
+        c.EngineSettings(scheduler=mode, workdir=workdir)
+    corpus_, _, stages, _ = c.per_article_stages(corpus, engine)
+    out = {"entries": 0, "events": len(stages.events)}
+elif mode == "in-process":
     result = build_timeline(load_corpus(corpus), model=None)
+    out = {"entries": len(result.entries), "events": len(result.events)}
 else:
-    import timeline.cluster as c
-    if workers:
-        c.usable_cores = lambda: workers
     result = build_timeline(corpus, model=None, scheduler=mode, workdir=workdir)
-print(json.dumps({"seconds": time.perf_counter() - t0, "entries": len(result.entries),
-                  "events": len(result.events)}))
+    out = {"entries": len(result.entries), "events": len(result.events)}
+out["seconds"] = time.perf_counter() - t0
+print(json.dumps(out))
 """
 
 
-def run(mode: str, corpus: Path, workers: int) -> dict:
+def run(mode: str, corpus: Path, workers: int, stages_only: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-engine-cache-") as cache:
         env = dict(os.environ, PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                    TIMELINE_CACHE=cache, TOKENIZERS_PARALLELISM="false")
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", CHILD, mode, str(corpus), str(Path(cache) / "work"),
-                               str(workers)], env=env, capture_output=True, text=True)
+                               str(workers), "1" if stages_only else "0"], env=env, capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"{mode} failed:\n{done.stderr[-2000:]}")
         out = json.loads(done.stdout.strip().splitlines()[-1])
@@ -97,6 +104,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 40, 120])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--modes", nargs="+", default=["in-process", "synchronous", "local"])
+    parser.add_argument("--stages-only", action="store_true",
+                        help="time only the per-article stages (what the scheduler changes), not merging and selection")
     args = parser.parse_args(argv)
     base = base_articles()
     print(f"{len(base)} base articles; cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
@@ -105,10 +114,11 @@ def main(argv=None) -> int:
             corpus = make_corpus(Path(tmp) / f"c{n}", n, base)
             times = {}
             for mode in args.modes:
-                r = run(mode, corpus, args.workers)
+                r = run(mode, corpus, args.workers, args.stages_only)
                 times[mode] = r["process_seconds"]
+                what = "the per-article stages" if args.stages_only else "build_timeline"
                 print(f"n={n:5d} {mode:12s} {r['process_seconds']:7.1f} s wall ({r['seconds']:.1f} s in "
-                      f"build_timeline), {r['events']} events, {r['entries']} entries", flush=True)
+                      f"{what}), {r['events']} events, {r['entries']} entries", flush=True)
             ref = times.get("in-process")
             if ref:
                 print(f"n={n:5d} ratios to in-process: " +
