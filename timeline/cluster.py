@@ -38,8 +38,8 @@ class EngineSettings:
 
     scheduler: str = "auto"  # auto | synchronous | local | tcp://HOST:PORT
     partition_size: int = 16  # articles per task (and per partition file)
-    #: ``auto`` uses a LocalCluster from this many articles on (benchmarks/bench_engine.py measures it).
-    local_threshold: int = 40
+    #: ``auto`` uses a LocalCluster from this many articles on (why this number: benchmarks/NOTES_engine.md).
+    local_threshold: int = 1000
     workers: int | None = None  # LocalCluster worker processes (default: the usable cores)
     in_flight: int = 2  # partitions queued per worker at once
     workdir: Path | None = None  # partition files (default: <cache root>/partitions-work)
