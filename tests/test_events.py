@@ -236,6 +236,8 @@ def test_caption_is_one_event_dated_only_by_its_own_absolute_date():
     assert text.value == "2016-08-07"
     assert dated.kind == "caption" and dated.value == "2014-12-17" and dated.text == body[cap1:cap1_end]
     assert undated.value is None and undated.rule == "undated:caption"
+    words = {w for w, _ in dated.word_kinds}  # a caption's words are its own sentences', from the article parse
+    assert {"fighters", "benghazi", "battles"} <= words and "troops" not in words and "protesters" not in words
 
 
 def test_link_titles_are_undated():
@@ -367,3 +369,33 @@ def test_seed_extraction_is_deterministic():
     seed_predicates.cache_clear()
     seed_events.cache_clear()
     assert seed_predicates() == first
+
+
+# ---- word kinds (what merging weighs shared words by) -----------------------------------------------
+
+def test_word_kinds_come_from_the_article_parse(monkeypatch):
+    from timeline import nlp
+    from timeline.events.predicates import WORD_PART
+
+    body = ("Benghazi (Libya) (AFP) - US Africa Command said 29 strikes had hit positions in Sirte on "
+            "Tuesday, and American special forces helped fighters loyal to the Libyan Government of "
+            "National Accord. Residents celebrated nearby.")
+    a, doc = article(body), nlp.parse(body)
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("the events stage parsed a text again")
+
+    monkeypatch.setattr(nlp, "parse", no_parse)
+    monkeypatch.setattr(nlp, "parse_many", no_parse)
+    events = extract_events(a, tag(body, REF.best), REF, doc=doc)
+    strikes, celebrated = by_trigger(events, "hit"), by_trigger(events, "celebrated")
+    kinds = dict(strikes.word_kinds)
+    assert kinds["africa"] == "proper" and kinds["29"] == "number" and kinds["american"] == "nationality"
+    assert kinds["strikes"] == "content" and kinds["special"] == "modifier"
+    assert kinds["government"] == "entity"  # a common noun inside the name of an organisation
+    assert "benghazi" not in kinds and "afp" not in kinds  # the dateline is not part of the sentence
+    # every clause of a sentence carries the sentence's words (the timeline may use either), and only them
+    assert by_trigger(events, "said").word_kinds == strikes.word_kinds
+    assert dict(celebrated.word_kinds) == {"residents": "content", "celebrated": "content", "nearby": "modifier"}
+    for e in for_timeline(events):
+        assert {w.lower() for w in WORD_PART.findall(e.text)} <= {w for w, _ in e.word_kinds}, e.text

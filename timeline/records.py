@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
+
+#: What a word of an event's sentence is in the article's spaCy parse (``events.predicates.word_kind``):
+#: merging weighs shared words by it (``[merging.evidence_weight]`` in ``resources/event_words.toml``).
+WordKind = Literal["nationality", "proper", "entity", "number", "content", "modifier"]
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,10 @@ class Event:
     sentence: str = ""  # the whole sentence (provenance); ``text`` is the clause
     sentence_start: int = -1  # raw offsets of the sentence
     sentence_end: int = -1
+    # (word, kind) for the words of ``sentence`` as the article's parse reads them: the word lower-cased
+    # as ``predicates.WORD_PART`` cuts it from a token ("al-Leiti" -> "al", "leiti"), each pair once, in
+    # text order; a word may appear with two kinds. Empty for an event built without a parse.
+    word_kinds: tuple[tuple[str, WordKind], ...] = ()
 
 
 @dataclass(frozen=True)

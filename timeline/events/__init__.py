@@ -3,7 +3,9 @@
 One event per predicate (``predicates``): the sentence root and every verb heading a clause, plus the
 nouns a temporal expression attaches to ("the 2011 toppling") and the headline's predicates. Each
 event keeps its trigger, tense/aspect/modality, class, actor and object, places and organisations
-(NER), attribution, the clause and the sentence with raw offsets. ``for_timeline`` folds the
+(NER), attribution, the clause and the sentence with raw offsets, and what each word of the sentence
+is in the parse (``word_kinds``: proper noun, named entity, number, nationality, content word or
+modifier; ``predicates.word_kind``), by which merging weighs the words two sentences share. ``for_timeline`` folds the
 predicates of a sentence that share a date into one event for merging.
 
 How a predicate is dated (``Event.rule`` names the step):
@@ -63,6 +65,7 @@ from .predicates import (
     is_predicate,
     modality_of,
     tense_of,
+    word_kinds,
     words,
 )
 
@@ -447,7 +450,8 @@ def _narrative_after(preds: list[_Pred], narrative: Narrative, refday: date | No
 
 # ---- records -------------------------------------------------------------------------------------
 
-def _event(article: Article, sentence: Sentence, p: _Pred, doc_offset: int, raw_map, sent, all_ents=None) -> Event:
+def _event(article: Article, sentence: Sentence, p: _Pred, doc_offset: int, raw_map, sent, all_ents=None,
+           kinds: tuple = ()) -> Event:
     a, b = clause_span(p.tok, sent)
     if p.role == "noun":
         a, b = p.tok.left_edge.i, p.tok.right_edge.i + 1
@@ -476,10 +480,11 @@ def _event(article: Article, sentence: Sentence, p: _Pred, doc_offset: int, raw_
         tense=p.tense, modality=p.modality, event_class=p.klass, role=p.role, actor=actor, object=obj,
         organisations=tuple(dict.fromkeys(e.text for e in ents if e.label_ == "ORG")),
         attribution=attribution(p.tok), sentence=sentence.text, sentence_start=s_start, sentence_end=s_end,
+        word_kinds=kinds,
     )
 
 
-def _whole(article: Article, sentence: Sentence, rule: str, d: Date | None, role: str) -> Event:
+def _whole(article: Article, sentence: Sentence, rule: str, d: Date | None, role: str, kinds: tuple = ()) -> Event:
     raw_start, raw_end = article.raw_span(sentence.start, sentence.end)
     return Event(
         article=article.id, sentence_index=sentence.index, text=sentence.text, start=raw_start, end=raw_end,
@@ -487,7 +492,7 @@ def _whole(article: Article, sentence: Sentence, rule: str, d: Date | None, role
         first_day=d.first if d else None, last_day=d.last if d else None, timex=d.timex if d else None,
         rule=rule, places=find_places(sentence.text),
         kind=("caption" if role == "caption" else "event") if d else "undated", role=role,
-        sentence=sentence.text, sentence_start=raw_start, sentence_end=raw_end,
+        sentence=sentence.text, sentence_start=raw_start, sentence_end=raw_end, word_kinds=kinds,
     )
 
 
@@ -520,17 +525,23 @@ def _caption_sized(span, sentences: Sequence[Sentence]) -> bool:
     return sum(1 for s in sentences if span.start <= s.start < span.end) <= CAPTION_MAX_SENTENCES
 
 
-def _caption_event(article: Article, parts: list[Sentence], timexes: Sequence[Timex]) -> Event:
+def _caption_event(article: Article, parts: list[Sentence], timexes: Sequence[Timex], doc: "Doc") -> Event:
     """One event for a whole photo caption, dated only by an absolute date written in it."""
     start, end = parts[0].start, parts[-1].end
     whole = Sentence(article.id, parts[0].index, start, end, article.body[start:end], "caption")
+    kinds = _kinds_between(doc, start, end)
     cands = [t for t in timexes if start <= t.start < end and _interval(t) and t.type != "DURATION"
              and _YEAR.search(t.text)]
     if not cands:
-        return _whole(article, whole, "undated:caption", None, "caption")
+        return _whole(article, whole, "undated:caption", None, "caption", kinds)
     chosen = min(cands, key=lambda t: (granularity_rank(_interval(t)[1]), t.start))
     d = _timex_date(chosen)
-    return _whole(article, whole, d.rule, d, "caption")
+    return _whole(article, whole, d.rule, d, "caption", kinds)
+
+
+def _kinds_between(tokens, start: int, end: int) -> tuple:
+    """``Event.word_kinds`` of the tokens that begin inside [start, end) (body offsets)."""
+    return word_kinds(tok for tok in tokens if start <= tok.idx < end)
 
 
 def _paragraph_of(body: str, position: int, starts: list[int]) -> int:
@@ -549,12 +560,14 @@ def _headline_events(article: Article, refday: date | None) -> list[Event]:
     text = article.raw[raw_start:raw_end]
     doc = nlp.parse(text)
     sentence = Sentence(article.id, -1, 0, len(text), text, "headline")
+    kinds = word_kinds(doc)  # an event's sentence is the whole headline
     out = []
     for sent in doc.sents:
         preds = _sentence_predicates(doc, sent, (), refday, 0, True)
         _date_sentence(preds, refday, Narrative(), False, True)
         for p in preds:
-            out.append(_event(article, sentence, p, 0, lambda s, e: (raw_start + s, raw_start + e), sent))
+            out.append(_event(article, sentence, p, 0, lambda s, e: (raw_start + s, raw_start + e), sent,
+                              kinds=kinds))
     return out
 
 
@@ -584,12 +597,13 @@ def extract_events(article: Article, timexes: Sequence[Timex], refdate: Referenc
     ents = list(doc.ents)  # once: Doc.ents builds every span anew on each access
     for sentence, sent in pairs:
         if sentence.index in captions:
-            events.append(_caption_event(article, captions[sentence.index], ordered))
+            events.append(_caption_event(article, captions[sentence.index], ordered, doc))
             continue
         if sentence.index in in_caption:
             continue
         if sentence.kind == "link_title":
-            events.append(_whole(article, sentence, "undated:link-title", None, "link-title"))
+            events.append(_whole(article, sentence, "undated:link-title", None, "link-title",
+                                 _kinds_between(sent, sentence.start, sentence.end)))
             continue
         here = _paragraph_of(article.body, sentence.start, paragraph_starts)
         if here != narrative.paragraph:
@@ -600,6 +614,7 @@ def extract_events(article: Article, timexes: Sequence[Timex], refdate: Referenc
         inside = [t for t in ordered if sentence.start <= t.start < sentence.end]
         inside = [_relative_to_narrative(t, article.body, narrative.last) for t in inside]
         trimmed = without_dateline(sentence)
+        kinds = _kinds_between(sent, trimmed.start, trimmed.end)  # the words of the event's sentence
         preds = _sentence_predicates(doc, sent, inside, refday, 0, False)
         not_news = any(phrase in sentence.text.lower() for phrase in words().not_news)
         narrative.continues = _continues(preds)
@@ -607,10 +622,10 @@ def extract_events(article: Article, timexes: Sequence[Timex], refdate: Referenc
         _date_sentence(preds, refday, narrative, not_news, False)
         _narrative_after(preds, narrative, refday)
         for p in preds:
-            event = _event(article, trimmed, p, 0, article.raw_span, sent, sentence_ents)
+            event = _event(article, trimmed, p, 0, article.raw_span, sent, sentence_ents, kinds)
             events.append(event)
         if not preds:
-            events.append(_whole(article, trimmed, "undated:no-predicate", None, "main"))
+            events.append(_whole(article, trimmed, "undated:no-predicate", None, "main", kinds))
     return tuple(events)
 
 

@@ -15,11 +15,15 @@ present. Modality: negated (a ``neg`` child), hypothetical (modal), planned (the
 """
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+from ..records import WordKind
 
 if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
@@ -266,3 +270,38 @@ def clause_span(pred: "Token", sent: "SpacySpan") -> tuple[int, int]:
     if pred.dep_ == "conj":  # "X rose and Y fell": the conjunct's subject is its own child
         left = min(left, pred.i)
     return max(left, sent.start), min(right, sent.end)
+
+
+# ---- what the words are (for merging's evidence weights) -------------------------------------------
+
+#: A word as merging compares them: two or more letters, or a number in digits ("29", "3.5").
+WORD_PART = re.compile(r"[A-Za-z][A-Za-z]+|\d+(?:[.,]\d+)?")
+_NAME_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
+
+
+def word_kind(tok: "Token", part: str) -> WordKind:
+    """What the word ``part`` of ``tok`` is: a nationality (NORP entity, whatever its tag: "American"
+    qualifies, it does not name), a proper noun, a word of a named entity, a number in digits, a
+    common noun or verb (content), else a modifier (adjective, adverb, spelled-out number ...)."""
+    if tok.ent_type_ == "NORP":
+        return "nationality"
+    if tok.pos_ == "PROPN":
+        return "proper"
+    if tok.ent_type_ in _NAME_ENTITIES:
+        return "entity"
+    if part[0].isdigit():
+        return "number"
+    if tok.pos_ in ("NOUN", "VERB"):
+        return "content"
+    return "modifier"
+
+
+def word_kinds(tokens: Iterable["Token"]) -> tuple[tuple[str, WordKind], ...]:
+    """(lower-cased word, kind) for the ``WORD_PART`` words of ``tokens``, each pair once, in text order
+    (``Event.word_kinds``): read here from the article's own parse so that merging, a cross-article
+    stage, weighs shared words without parsing anything."""
+    seen: dict[tuple[str, WordKind], None] = {}
+    for tok in tokens:
+        for part in WORD_PART.findall(tok.text):
+            seen.setdefault((part.lower(), word_kind(tok, part)), None)
+    return tuple(seen)
