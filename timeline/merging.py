@@ -71,6 +71,12 @@ pair scores, the same-article links and both cosine histograms):
   last week announced it had started an air campaign in Sirte" (0.392) — share a start day, which
   is itself strong evidence; no other stretch pair of the seeds is compatible.
 
+Date windows: no pair of events on incompatible dates is ever linked, so the dated events fall apart
+into independent windows (``date_windows``, connected components of the date-compatible pairs); the
+per-event facts that look at the whole corpus (rare words, an article's sentence order, the
+embeddings) are computed once, then each window is grouped on its own (``merge_window``, a pure
+function, runnable as a Dask task) with the same entries as one pass over the whole corpus.
+
 Only dated events become entries; undated events (value None) are context and are not returned (the
 pipeline keeps them in events.csv). An entry is dated by its most specific member (explicit before
 report-dated, finer before coarser, then the earliest: ``_specificity``); an anchored duration is placed at the start of its stretch
@@ -115,6 +121,7 @@ CROSS_GROUP_MIN_COSINE = 0.20
 STRETCH_THRESHOLD = 0.35
 COARSE_PENALTY = 0.05  # added to the threshold when a date is coarser than a month
 DATE_TOLERANCE_DAYS = 1
+WINDOW_EVENTS = 2000  # date windows are packed into merge tasks of about this many events
 REPORT_LAG_DAYS = 2
 # A word is rare when at most this many dated sentences use it, or this share of them (so that in a
 # big corpus where ten wires repeat "29 strikes", "29" still counts as evidence).
@@ -413,6 +420,36 @@ class _Pairs:
             if dated[before].article == dated[after].article:
                 self.previous[after] = before
 
+    # Attributes indexed like ``dated`` (one value per event); ``previous`` also holds indices.
+    _PER_EVENT = ("dated", "vectors", "rare", "names", "specific", "article_rare", "cities", "cue")
+
+    def subset(self, indices: Sequence[int]) -> "_Pairs":
+        """The same pairs restricted to ``dated[indices]`` (ascending), renumbered from 0.
+
+        Every per-event value is the corpus-wide one (rare words counted over the whole corpus,
+        an article's previous dated sentence even when it lies in another window; None then), so
+        the subset scores its pairs exactly as the whole does.
+        """
+        index = list(indices)
+        if index != sorted(set(index)):
+            raise ValueError("subset indices must be distinct and ascending")
+        n = len(self.dated)
+        unknown = [name for name, value in vars(self).items()
+                   if isinstance(value, (list, tuple, np.ndarray)) and len(value) == n
+                   and name not in self._PER_EVENT and name != "previous"]
+        if unknown:
+            raise TypeError(f"_Pairs.subset: per-event attribute(s) {unknown} not in _PER_EVENT")
+        part = _Pairs.__new__(_Pairs)
+        for name, value in vars(self).items():
+            if name == "date_checks":
+                continue
+            if name in self._PER_EVENT:
+                value = value[index] if isinstance(value, np.ndarray) else [value[i] for i in index]
+            setattr(part, name, value)
+        local = {i: k for k, i in enumerate(index)}
+        part.previous = [local.get(self.previous[i]) if self.previous[i] is not None else None for i in index]
+        return part
+
     def cosine(self, i: int, j: int) -> float:
         if i == j:
             return 1.0
@@ -683,6 +720,8 @@ def merge_events(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     embed: Callable[[Sequence[str]], np.ndarray] | None = None,
+    window_events: int | None = WINDOW_EVENTS,
+    scheduler=None,
 ) -> list[TimelineEntry]:
     """Timeline entries for the dated events, same happenings merged; in ``order_entries`` order.
 
@@ -690,6 +729,13 @@ def merge_events(
     docstring); ``embed`` maps texts to vectors (default: the MiniLM embedder, loaded only when
     there are at least two dated events). Undated events are skipped. The same events in any input
     order give the same entries.
+
+    The corpus-wide work (which words are rare, each article's sentence order, the embeddings: all
+    per event) is done once; the pair work then runs per date window (``date_windows``), windows
+    packed into tasks of about ``window_events`` events (``window_batches``). ``scheduler`` None
+    runs the tasks in this process; otherwise it is passed to ``dask.compute`` ("synchronous",
+    "threads", "processes", or a ``distributed.Client``), each task calling ``merge_window``. The
+    entries are the same either way.
     """
     if not 0.0 <= threshold <= 2.0:
         raise ValueError(f"threshold must be between 0 and 2 (cosine + evidence bonus), got {threshold}")
@@ -699,9 +745,68 @@ def merge_events(
             unique.setdefault(_event_key(e), e)
     dated = [unique[k] for k in sorted(unique)]
     pairs = _Pairs(dated, embed, threshold)
+    tasks = [pairs.subset(batch) for batch in window_batches(date_windows(dated), window_events)]
+    if scheduler is None or len(tasks) < 2:
+        merged = [merge_window(task) for task in tasks]
+    else:
+        import dask
+
+        delayed = [dask.delayed(merge_window, pure=True)(task) for task in tasks]
+        merged = list(dask.compute(*delayed, scheduler=scheduler))
+    return order_entries([entry for entries in merged for entry in entries])
+
+
+def date_windows(dated: Sequence[Event]) -> list[list[int]]:
+    """``dated`` split into independent date windows: lists of indices, each in ascending order,
+    the windows ordered by their first index.
+
+    A window is a connected component of the date-compatible pairs (``dates_compatible``, found
+    with the blocked sweep of ``_Pairs.compatible_pairs``): every pair that could merge lies inside
+    one window, and every step of grouping (links, joins) involves only compatible events, so
+    merging each window on its own gives the entries of merging the whole corpus at once.
+    """
+    shell = _Pairs.__new__(_Pairs)
+    shell.dated = list(dated)
+    parent = list(range(len(dated)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in shell.compatible_pairs():
+        ri, rj = root(i), root(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    windows: dict[int, list[int]] = {}
+    for i in range(len(dated)):
+        windows.setdefault(root(i), []).append(i)
+    return [windows[r] for r in sorted(windows)]
+
+
+def window_batches(windows: Sequence[Sequence[int]], target: int | None) -> list[list[int]]:
+    """Consecutive windows packed into batches of at least ``target`` events (a window is never
+    cut; None or 0: one batch per window), so thousands of one-sentence windows make a few tasks."""
+    if not target:
+        return [list(w) for w in windows]
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for window in windows:
+        current.extend(window)
+        if len(current) >= target:
+            batches.append(sorted(current))
+            current = []
+    if current:
+        batches.append(sorted(current))
+    return batches
+
+
+def merge_window(pairs: "_Pairs") -> list[TimelineEntry]:
+    """The entries of one date window (or a batch of whole windows), ``pairs`` its ``_Pairs.subset``:
+    a pure function of its argument, so windows run as independent tasks."""
     groups, used = _groups(pairs)
-    entries = [_entry(pairs, group, used[group[0]]) for group in groups]
-    return order_entries(entries)
+    return [_entry(pairs, group, used[group[0]]) for group in groups]
 
 
 @dataclass(frozen=True)
