@@ -126,6 +126,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="one entry per happening (day), or one per week / month that summarizes it")
     run.add_argument("--about", metavar="QUERY",
                      help="only happenings about an entity or keywords (a name, a place, 'air strikes')")
+    run.add_argument("--scheduler", default="auto", type=_scheduler, metavar="{auto,synchronous,local,tcp://HOST:PORT}",
+                     help="where the per-article stages run: auto (this process for a small corpus, a local "
+                          "Dask cluster for a large one), synchronous, local, or the address of a running "
+                          "dask scheduler (default: auto)")
+    run.add_argument("--partition-size", type=_positive_int, metavar="N",
+                     help="articles per Dask task and per partition file (default: 16)")
+    run.add_argument("--workdir", metavar="DIR",
+                     help="where finished partitions are kept, so a rerun resumes "
+                          "(default: partitions-work in the cache folder)")
     run.set_defaults(handler=_cmd_run)
 
     tag = sub.add_parser("tag", help="print the temporal expressions of a text file",
@@ -173,6 +182,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             max_entries=args.max_entries,
             granularity=args.granularity,
             about=args.about,
+            scheduler=args.scheduler,
+            workdir=args.workdir,
+            partition_size=args.partition_size,
         )
     except OutputBusy as exc:
         from .exports import loggable
@@ -192,6 +204,15 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
     return value
+
+
+def _scheduler(text: str) -> str:
+    from .cluster import check_scheduler
+
+    try:
+        return check_scheduler(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _read_text_file(path: Path) -> str:

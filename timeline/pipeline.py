@@ -51,6 +51,7 @@ class TimelineResult:
     candidates: tuple[TimelineEntry, ...] = ()  # every merged entry before selection
     selection: object | None = None  # timeline.selection.Selection (noise verdicts per event)
     settings: object | None = None  # the timeline.selection.SelectionSettings used
+    work: dict = field(default_factory=dict)  # what the engine did (timeline.cluster.Work): logged, never written
 
     def events_frame(self):
         """pandas DataFrame, one row per event (see ``timeline.frames.events_frame``)."""
@@ -140,6 +141,9 @@ def build_timeline(
     granularity: str = "day",
     about: str | None = None,
     settings=None,
+    scheduler: str | None = None,
+    workdir: Path | None = None,
+    partition_size: int | None = None,
 ) -> TimelineResult:
     """Run corpus -> reference dates -> timexes -> parse -> events -> merging -> ordering -> summaries.
 
@@ -153,6 +157,10 @@ def build_timeline(
     choose what goes on the timeline (``timeline.selection``); they and ``since``/``until`` are
     gathered in one ``SelectionSettings`` (or pass ``settings=`` directly). Only the selected
     entries are summarized.
+
+    ``scheduler`` (auto | synchronous | local | tcp://HOST:PORT), ``workdir`` and ``partition_size``
+    choose where the per-article stages run and where their partitions are kept (``timeline.cluster``);
+    the default runs a small corpus in this process as always.
     """
     from .extras import require_pipeline
 
@@ -160,7 +168,7 @@ def build_timeline(
     from dataclasses import replace
 
     from . import places
-    from .corpus import Corpus, load_corpus, parse_published
+    from .corpus import parse_published
     from .events import apply_window, for_timeline
     from .merging import merge_events
     from .ordering import corpus_window, in_campaign, order_entries
@@ -174,15 +182,16 @@ def build_timeline(
                                      since=since, until=until)
     since, until = settings.since, settings.until
 
-    corpus = source if isinstance(source, Corpus) else load_corpus(source)
+    from .cluster import EngineSettings, per_article_stages
+
+    engine = EngineSettings(**{k: v for k, v in (("scheduler", scheduler), ("workdir", workdir),
+                                                 ("partition_size", partition_size)) if v is not None})
+    corpus, table, stages, work = per_article_stages(source, engine, progress=progress)
     from .exports import loggable
 
     for problem in (*corpus.errors, *getattr(corpus, "notices", ())):
         log.warning("%s", loggable(str(problem)))  # a file name may hold ESC, BEL...
     _log(progress, f"loaded {len(corpus.articles)} articles ({len(corpus.errors)} problems)")
-
-    table = places.load_table(corpus_folder(corpus))
-    stages = event_stages(corpus, table=table)
     refdates, timexes = stages.refdates, stages.timexes
     _log(progress, f"tagged {sum(map(len, timexes.values()))} temporal expressions")
     window = corpus_window(stages.events, [r.best for r in refdates.values()], since=since, until=until)
@@ -244,6 +253,7 @@ def build_timeline(
         candidates=tuple(candidates),
         selection=chosen,
         settings=settings,
+        work=work.as_dict(),
     )
 
 
@@ -442,6 +452,9 @@ def run_pipeline(
     max_entries: int | None = None,
     granularity: str = "day",
     about: str | None = None,
+    scheduler: str | None = None,
+    workdir: str | Path | None = None,
+    partition_size: int | None = None,
 ) -> TimelineResult:
     """The main job: build the timeline of ``seeds_dir`` and write outputs and figures.
 
@@ -482,6 +495,9 @@ def run_pipeline(
                 max_entries=max_entries,
                 granularity=granularity,
                 about=about,
+                scheduler=scheduler,
+                workdir=None if workdir is None else Path(workdir),
+                partition_size=partition_size,
             )
             where = {kind: (stages[t.folder].path / rel) for t in targets for kind, rel in t.members.items()}
             written = write_outputs(result, where["out"], where.get("figures"))

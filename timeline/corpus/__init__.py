@@ -22,16 +22,15 @@ from ..records import Article, LoadError
 from .cleaning import Cleaned, clean_text
 from .decode import Decoded, decode_bytes
 from .metadata import METADATA_COLUMNS, METADATA_NAME, Metadata, parse_date, parse_published, read_metadata
-from .readers import Report, Source, kind_of, read_dataframe, read_file_text, read_folder, read_jsonl, read_table
+from .readers import Source, read_file_text
+from .stream import LOOKED_FOR, SourceStream
 
 __all__ = [
     "Cleaned", "Corpus", "Decoded", "METADATA_COLUMNS", "METADATA_NAME", "Metadata", "NoArticles", "Source",
     "build_article", "clean_text", "decode_bytes", "load_corpus", "parse_date", "parse_published",
-    "read_file_text", "read_metadata",
+    "read_file_text", "read_metadata", "SourceStream",
 ]
 
-LOOKED_FOR = (".txt / .md / .html files (any letter case), .jsonl files with one article per line, "
-              ".csv tables with a text column")
 
 
 @dataclass(frozen=True)
@@ -86,63 +85,26 @@ def build_article(source: Source) -> Article:
     )
 
 
-def _is_dataframe(source: Any) -> bool:
-    return hasattr(source, "columns") and hasattr(source, "iterrows")
-
-
 def load_corpus(source: str | Path | Any) -> Corpus:
     """Load articles from a folder, a ``.jsonl`` / ``.csv`` / article file, or a pandas DataFrame.
 
     Problems become ``Corpus.errors`` and skipped files ``Corpus.notices``; only a missing path or
     an input with no article at all raises. Deterministic: articles sorted by id, reports in
     reading order. Two articles with the same id keep the first; the second is reported.
+    Built on :class:`~timeline.corpus.stream.SourceStream` (the per-partition engine reads the same stream).
     """
-    report = Report()
-    meta_path = None
-    meta = {}
-    if _is_dataframe(source):
-        sources = read_dataframe(source, report)
-        where = "the DataFrame"
-    else:
-        path = Path(source)
-        where = str(path)
-        if not path.exists():
-            raise FileNotFoundError(f"corpus not found: {path} (give a folder of articles, a .jsonl or .csv file)")
-        if path.is_dir():
-            sources, meta, meta_path = read_folder(path, report)
-        else:
-            kind = kind_of(path.name)
-            if kind == "jsonl":
-                sources = read_jsonl(path, report)
-            elif kind == "table":
-                sources = read_table(path, report) or []
-            elif kind in ("text", "html"):
-                sources = _single_file(path, kind, report)
-            else:
-                raise NotADirectoryError(f"corpus path is neither a folder nor an article file: {path} "
-                                         f"(looked for {LOOKED_FOR})")
-    ids = {s.id for s in sources}
-    for key, row in sorted(meta.items(), key=lambda kv: kv[1].line):
-        if key not in ids:
-            report.error(str(meta_path), f"line {row.line}: names {row.file!r}, but there is no article file "
-                                         f"{key}.* in {Path(str(meta_path)).parent}")
-    articles: dict[str, Article] = {}
-    for src in sources:
-        if src.id in articles:
-            report.error(src.path, f"a second article with id {src.id!r} (first: {articles[src.id].path}); skipped")
-            continue
-        articles[src.id] = build_article(src)
-    corpus = Corpus(tuple(sorted(articles.values(), key=lambda a: a.id)), tuple(report.errors), tuple(report.notices))
+    stream = SourceStream(source)
+    articles = [build_article(src) for src in stream]
+    errors, notices = stream.finish()
+    corpus = Corpus(tuple(sorted(articles, key=lambda a: a.id)), errors, notices)
     if not corpus.articles:
-        found = [str(e) for e in corpus.errors + corpus.notices]
-        detail = ("; found instead: " + "; ".join(found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
-                  ) if found else "; found nothing"
-        raise NoArticles(f"no articles in {where}: looked for {LOOKED_FOR}{detail}", corpus)
+        raise no_articles(stream.where, corpus)
     return corpus
 
 
-def _single_file(path: Path, kind: str, report: Report) -> list[Source]:
-    from .readers import read_article_file
-
-    found = read_article_file(path, kind, report)
-    return [found] if found is not None else []
+def no_articles(where: str, corpus: Corpus) -> NoArticles:
+    """The error for an input without a single article: what was looked for and what was found."""
+    found = [str(e) for e in corpus.errors + corpus.notices]
+    detail = ("; found instead: " + "; ".join(found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
+              ) if found else "; found nothing"
+    return NoArticles(f"no articles in {where}: looked for {LOOKED_FOR}{detail}", corpus)

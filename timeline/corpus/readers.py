@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..records import LoadError
 from .decode import Decoded, decode_bytes, normalize_newlines
@@ -339,21 +339,29 @@ def read_article_file(path: Path, kind: str, report: Report, row: Metadata | Non
                   row.note if row else None)
 
 
-def read_folder(folder: Path, report: Report) -> tuple[list[Source], dict[str, Metadata], Path | None]:
-    """Every article file of ``folder`` (not its subfolders), with ``metadata.csv`` rows applied."""
+def folder_metadata(folder: Path, report: Report) -> tuple[dict[str, Metadata], Path]:
+    """The ``metadata.csv`` rows of ``folder`` (empty when it has none) and the path it is read from."""
     rules = input_rules()["files"]
-    root = folder.resolve()
     meta: dict[str, Metadata] = {}
     meta_path = folder / rules["metadata"]
-    entries = sorted(folder.iterdir(), key=lambda p: p.name)
-    meta_entry = next((p for p in entries if p.name.lower() == rules["metadata"]), None)
+    meta_entry = next((p for p in sorted(folder.iterdir(), key=lambda p: p.name)
+                       if p.name.lower() == rules["metadata"]), None)
     if meta_entry is not None and meta_entry.is_file():
         meta_path = meta_entry
         meta, errors, notices = read_metadata_full(meta_entry)
         report.errors.extend(errors)
         report.notices.extend(notices)
+    return meta, meta_path
+
+
+def iter_folder(folder: Path, report: Report, meta: dict[str, Metadata], meta_path: Path) -> Iterator[Source]:
+    """The article files of ``folder`` (not its subfolders) one at a time, in name order, with their
+    ``metadata.csv`` rows applied: only one file's text is read at a time (a ``.jsonl`` or ``.csv``
+    file is read whole)."""
+    rules = input_rules()["files"]
+    root = folder.resolve()
+    entries = sorted(folder.iterdir(), key=lambda p: p.name)
     outputs_here = any((folder / n).is_file() for n in rules["output_signature"])
-    sources: list[Source] = []
     for entry in entries:
         name, where = entry.name, str(entry)
         if entry == meta_path or name in rules.get("companions", ()):
@@ -385,14 +393,20 @@ def read_folder(folder: Path, report: Report) -> tuple[list[Source], dict[str, M
                                  "(.txt, .md, .html, .jsonl, .csv; any letter case)")
             continue
         if kind == "jsonl":
-            sources.extend(read_jsonl(entry, report))
+            yield from read_jsonl(entry, report)
             continue
         if kind == "table":
             found = read_table(entry, report)
             if found is not None:
-                sources.extend(found)
+                yield from found
             continue
         found = read_article_file(entry, kind, report, meta.get(file_key(name)))
         if found is not None:
-            sources.append(found)
+            yield found
+
+
+def read_folder(folder: Path, report: Report) -> tuple[list[Source], dict[str, Metadata], Path | None]:
+    """Every article file of ``folder`` (not its subfolders), with ``metadata.csv`` rows applied."""
+    meta, meta_path = folder_metadata(folder, report)
+    sources = list(iter_folder(folder, report, meta, meta_path))
     return sources, meta, meta_path if meta else None
