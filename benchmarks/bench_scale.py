@@ -16,7 +16,8 @@ Each (size, mode) runs in a fresh Python process, so peak RSS (``resource.getrus
 run's own; the embedding cache points at an empty temporary folder (``TIMELINE_CACHE``), so every
 run computes its vectors. Modes:
 
-- ``one``: today's one-process path, ``build_timeline(path, model=None)``;
+- ``one``: today's one-process path, ``build_timeline(load_corpus(path), model=None)`` (a loaded
+  corpus always runs in this process: the whole corpus in memory, as before the Dask engine);
 - ``dask1`` / ``dask2``: the Dask engine on a ``LocalCluster(n_workers=1|2, threads_per_worker=1)``,
   ``build_timeline(path, model=None, scheduler=<its address>, workdir=<temp>)``; peak RSS of each
   worker process is read on the worker (``client.run``), and the client's own is printed beside it.
@@ -137,7 +138,12 @@ def run_one(corpus: Path, mode: str, workdir: Path) -> dict:
         kwargs.update(scheduler=cluster.scheduler_address, workdir=workdir)
     try:
         t0 = time.perf_counter()
-        result = build_timeline(str(corpus), **kwargs)
+        if mode == "one":  # a loaded Corpus always runs in this process, as before the engine
+            from timeline.corpus import load_corpus
+
+            result = build_timeline(load_corpus(corpus), **kwargs)
+        else:
+            result = build_timeline(str(corpus), **kwargs)
         seconds = time.perf_counter() - t0
         workers = sorted(client.run(_worker_peak_mb).values()) if client is not None else []
     finally:
