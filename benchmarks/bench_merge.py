@@ -125,11 +125,12 @@ def window_scaling(n: int, spreads: list[int], seed: int) -> None:
     Columns: the spread; windows; events per window as an event sees it (the mean size of the
     window each event sits in) and the largest; the corpus-wide part (per-event facts and vectors,
     ``_Pairs``) and the windowed part (``date_windows`` + ``merge_window`` per batch), in
-    microseconds per event.
+    microseconds per event; last, the pair work done as one piece over the whole corpus (the
+    code before the windows), for comparison.
     """
     print(f"\ncost per event vs events per window ({n} events; windows packed by merge_events)")
     print(f"{'years':>6} {'windows':>8} {'ev/window':>10} {'largest':>8} {'corpus-wide':>12} {'windows':>9} "
-          f"{'total us/event':>15}")
+          f"{'total us/event':>15} {'one piece':>10}")
     for years in spreads:
         events = synthetic_events(n, years, seed)
         unique = {}
@@ -144,10 +145,12 @@ def window_scaling(n: int, spreads: list[int], seed: int) -> None:
         for batch in merging.window_batches(windows, merging.WINDOW_EVENTS):
             merging.merge_window(pairs.subset(batch))
         t2 = time.perf_counter()
+        merging.merge_window(pairs)  # the whole corpus as one piece, as before the windows
+        t3 = time.perf_counter()
         seen = sum(len(w) ** 2 for w in windows) / len(dated)
         print(f"{years:>6} {len(windows):>8} {seen:>10.1f} {max(map(len, windows)):>8} "
               f"{1e6 * (t1 - t0) / len(dated):>12.0f} {1e6 * (t2 - t1) / len(dated):>9.0f} "
-              f"{1e6 * (t2 - t0) / len(dated):>15.0f}")
+              f"{1e6 * (t2 - t0) / len(dated):>15.0f} {1e6 * (t3 - t2) / len(dated):>10.0f}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import pickle
 import random
 from datetime import timedelta
 
@@ -136,6 +137,14 @@ def test_a_dask_scheduler_gives_the_same_entries():
     assert len(merging.window_batches(merging.date_windows(_dated(events)), 20)) > 1
     on_dask = merging.merge_events(events, embed=fake_embed, window_events=20, scheduler="synchronous")
     assert _key(on_dask) == _key(here)
+
+
+def test_a_window_task_travels_to_another_process_whole():
+    dated = _dated(shifted_copies(copies=3, max_days=5, seed=4))
+    pairs = merging._Pairs(dated, fake_embed, merging.DEFAULT_THRESHOLD)
+    window = max(merging.date_windows(dated), key=len)
+    task = pairs.subset(window)
+    assert _key(merging.merge_window(pickle.loads(pickle.dumps(task)))) == _key(merging.merge_window(task))
 
 
 def test_a_per_event_attribute_unknown_to_subset_is_refused():

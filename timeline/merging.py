@@ -733,9 +733,9 @@ def merge_events(
     The corpus-wide work (which words are rare, each article's sentence order, the embeddings: all
     per event) is done once; the pair work then runs per date window (``date_windows``), windows
     packed into tasks of about ``window_events`` events (``window_batches``). ``scheduler`` None
-    runs the tasks in this process; otherwise it is passed to ``dask.compute`` ("synchronous",
-    "threads", "processes", or a ``distributed.Client``), each task calling ``merge_window``. The
-    entries are the same either way.
+    runs the tasks in this process; otherwise each task calls ``merge_window`` on Dask: a running
+    scheduler's "tcp://HOST:PORT", or whatever ``dask.compute`` takes ("synchronous", "threads",
+    "processes", a ``distributed.Client``). The entries are the same either way.
     """
     if not 0.0 <= threshold <= 2.0:
         raise ValueError(f"threshold must be between 0 and 2 (cosine + evidence bonus), got {threshold}")
@@ -749,11 +749,22 @@ def merge_events(
     if scheduler is None or len(tasks) < 2:
         merged = [merge_window(task) for task in tasks]
     else:
-        import dask
-
-        delayed = [dask.delayed(merge_window, pure=True)(task) for task in tasks]
-        merged = list(dask.compute(*delayed, scheduler=scheduler))
+        merged = _on_dask(tasks, scheduler)
     return order_entries([entry for entries in merged for entry in entries])
+
+
+def _on_dask(tasks: list["_Pairs"], scheduler) -> list[list[TimelineEntry]]:
+    """``merge_window`` of each task as Dask tasks; ``scheduler`` "tcp://HOST:PORT" connects to that
+    scheduler for the time of the computation, anything else goes to ``dask.compute`` as it is."""
+    import dask
+
+    delayed = [dask.delayed(merge_window, pure=True)(task) for task in tasks]
+    if isinstance(scheduler, str) and scheduler.startswith("tcp://"):
+        from distributed import Client
+
+        with Client(scheduler, timeout="30s", set_as_default=False) as client:
+            return list(dask.compute(*delayed, scheduler=client))
+    return list(dask.compute(*delayed, scheduler=scheduler))
 
 
 def date_windows(dated: Sequence[Event]) -> list[list[int]]:
