@@ -423,12 +423,14 @@ class _Pairs:
     # Attributes indexed like ``dated`` (one value per event); ``previous`` also holds indices.
     _PER_EVENT = ("dated", "vectors", "rare", "names", "specific", "article_rare", "cities", "cue")
 
-    def subset(self, indices: Sequence[int]) -> "_Pairs":
+    def subset(self, indices: Sequence[int], compatible: Sequence[tuple[int, int]] | None = None) -> "_Pairs":
         """The same pairs restricted to ``dated[indices]`` (ascending), renumbered from 0.
 
         Every per-event value is the corpus-wide one (rare words counted over the whole corpus,
         an article's previous dated sentence even when it lies in another window; None then), so
-        the subset scores its pairs exactly as the whole does.
+        the subset scores its pairs exactly as the whole does. ``compatible``: the date-compatible
+        pairs among ``indices`` (as ``date_windows`` found them, in ``dated`` numbering), so the
+        subset does not look for them again.
         """
         index = list(indices)
         if index != sorted(set(index)):
@@ -436,18 +438,19 @@ class _Pairs:
         n = len(self.dated)
         unknown = [name for name, value in vars(self).items()
                    if isinstance(value, (list, tuple, np.ndarray)) and len(value) == n
-                   and name not in self._PER_EVENT and name != "previous"]
+                   and name not in self._PER_EVENT and name not in ("previous", "known_pairs")]
         if unknown:
             raise TypeError(f"_Pairs.subset: per-event attribute(s) {unknown} not in _PER_EVENT")
         part = _Pairs.__new__(_Pairs)
         for name, value in vars(self).items():
-            if name == "date_checks":
+            if name in ("date_checks", "known_pairs"):
                 continue
             if name in self._PER_EVENT:
                 value = value[index] if isinstance(value, np.ndarray) else [value[i] for i in index]
             setattr(part, name, value)
         local = {i: k for k, i in enumerate(index)}
         part.previous = [local.get(self.previous[i]) if self.previous[i] is not None else None for i in index]
+        part.known_pairs = None if compatible is None else sorted((local[i], local[j]) for i, j in compatible)
         return part
 
     def cosine(self, i: int, j: int) -> float:
@@ -510,6 +513,8 @@ class _Pairs:
         any rule of ``dates_compatible`` allows a later-starting event. So the cost grows with the
         events per window, not with the square of all events. ``date_checks`` counts the checks.
         """
+        if getattr(self, "known_pairs", None) is not None:  # a window's, found by date_windows
+            return list(self.known_pairs)
         dated = self.dated
         by_start = sorted(range(len(dated)), key=lambda i: (dated[i].first_day, i))
         starts = [dated[i].first_day.toordinal() for i in by_start]
@@ -745,7 +750,9 @@ def merge_events(
             unique.setdefault(_event_key(e), e)
     dated = [unique[k] for k in sorted(unique)]
     pairs = _Pairs(dated, embed, threshold)
-    tasks = [pairs.subset(batch) for batch in window_batches(date_windows(dated), window_events)]
+    windows, compatible = _windows_and_pairs(dated)
+    tasks = [pairs.subset(batch, [pair for w in windows_of for pair in compatible[w]])
+             for batch, windows_of in _batches(windows, window_events)]
     if scheduler is None or len(tasks) < 2:
         merged = [merge_window(task) for task in tasks]
     else:
@@ -776,8 +783,14 @@ def date_windows(dated: Sequence[Event]) -> list[list[int]]:
     one window, and every step of grouping (links, joins) involves only compatible events, so
     merging each window on its own gives the entries of merging the whole corpus at once.
     """
+    return _windows_and_pairs(dated)[0]
+
+
+def _windows_and_pairs(dated: Sequence[Event]) -> tuple[list[list[int]], list[list[tuple[int, int]]]]:
+    """The date windows and, for each, its compatible pairs (in ``dated`` numbering)."""
     shell = _Pairs.__new__(_Pairs)
     shell.dated = list(dated)
+    pairs = shell.compatible_pairs()
     parent = list(range(len(dated)))
 
     def root(x: int) -> int:
@@ -786,30 +799,42 @@ def date_windows(dated: Sequence[Event]) -> list[list[int]]:
             x = parent[x]
         return x
 
-    for i, j in shell.compatible_pairs():
+    for i, j in pairs:
         ri, rj = root(i), root(j)
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
-    windows: dict[int, list[int]] = {}
+    members: dict[int, list[int]] = {}
     for i in range(len(dated)):
-        windows.setdefault(root(i), []).append(i)
-    return [windows[r] for r in sorted(windows)]
+        members.setdefault(root(i), []).append(i)
+    order = sorted(members)
+    number = {r: k for k, r in enumerate(order)}
+    found: list[list[tuple[int, int]]] = [[] for _ in order]
+    for i, j in pairs:
+        found[number[root(i)]].append((i, j))
+    return [members[r] for r in order], found
 
 
 def window_batches(windows: Sequence[Sequence[int]], target: int | None) -> list[list[int]]:
     """Consecutive windows packed into batches of at least ``target`` events (a window is never
     cut; None or 0: one batch per window), so thousands of one-sentence windows make a few tasks."""
+    return [batch for batch, _ in _batches(windows, target)]
+
+
+def _batches(windows: Sequence[Sequence[int]], target: int | None) -> list[tuple[list[int], list[int]]]:
+    """(events of the batch, ascending; numbers of its windows) for ``window_batches``."""
     if not target:
-        return [list(w) for w in windows]
-    batches: list[list[int]] = []
+        return [(list(w), [k]) for k, w in enumerate(windows)]
+    batches: list[tuple[list[int], list[int]]] = []
     current: list[int] = []
-    for window in windows:
+    numbers: list[int] = []
+    for k, window in enumerate(windows):
         current.extend(window)
+        numbers.append(k)
         if len(current) >= target:
-            batches.append(sorted(current))
-            current = []
+            batches.append((sorted(current), numbers))
+            current, numbers = [], []
     if current:
-        batches.append(sorted(current))
+        batches.append((sorted(current), numbers))
     return batches
 
 
