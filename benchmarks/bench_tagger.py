@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     # warm-up: compile rules, import dateparser, fill nothing else
     tag(docs[0].text, docs[0].dct)
     ours = _time_per_doc(lambda d: tag(d.text, d.dct), docs, args.repeat)
-    from timeline import timexes
-    timexes._dateparser_date.cache_clear()  # one more pass as a first reading would be
+    from timeline.timexes.resolvers import common
+    common._dateparser_date.cache_clear()  # one more pass as a first reading would be
     t0 = time.perf_counter()
     for d in docs:
         tag(d.text, d.dct)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from timeline import timexes
 from timeline.timexes import tag
+from timeline.timexes.rules import _res
 
 
 def _rule(name):
-    return next(r for r in timexes._res().rules if r.name == name)
+    return next(r for r in _res().rules if r.name == name)
 
 
 def test_part_of_day_expression_starts_at_its_word_not_in_the_blanks_before_it():
@@ -52,3 +52,9 @@ def test_blank_line_article_and_single_line_article_keep_their_expressions():
     spaced = body.replace(" ", "\n\n\n") + "\n" * 5000
     found = {(t.value, t.type) for t in tag(spaced, "2015-03-10")}
     assert ("2015-03-02", "DATE") in found and ("2015-03-08", "DATE") in found
+
+
+def test_a_lone_surrogate_in_the_text_does_not_stop_the_tagger():
+    """A JSON ``\\ud800`` escape decodes to a lone surrogate, which no UTF encoding accepts."""
+    text = "Talks \ud800 resumed on Monday and ended two days later." + " filler" * 200
+    assert [(t.text, t.value) for t in tag(text, "2016-02-23")] == [("Monday", "2016-02-22"), ("two days", "P2D")]

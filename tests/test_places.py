@@ -125,3 +125,15 @@ def test_a_bad_table_names_the_file_and_the_entry(tmp_path):
     (tmp_path / "places.toml").write_text('[[place]]\nname = "Y"\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"place #1 lacks 'kind'"):
         places_module.load_table(tmp_path)
+
+
+def test_person_name_spellings_come_from_the_corpus_table(tmp_path, seeds_table):
+    assert seeds_table.name_of("Kadhafi") == seeds_table.name_of("Qaddafi") == "gaddafi"
+    assert seeds_table.name_of("Hifter") == "haftar" and seeds_table.name_of("Obama") == "obama"
+    assert places_module.EMPTY.name_of("Kadhafi") == "kadhafi"  # the package knows no names
+    (tmp_path / "places.toml").write_text('[names]\nsmith = ["smyth"]\njones = ["Smyth"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"places.toml: \[names\] spelling 'Smyth' is listed under 'smith'"):
+        places_module.load_table(tmp_path)
+    (tmp_path / "places.toml").write_text('[names]\nsmith = "smyth"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[names\] 'smith' must be a list of spellings"):
+        places_module.load_table(tmp_path)

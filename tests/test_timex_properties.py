@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from timeline import timex3
-from timeline.timexes import _candidates, tag
+from timeline.timexes import tag
+from timeline.timexes.engine import _candidates
 
 # Text built from temporal vocabulary, numbers and punctuation finds many expressions (and their
 # edge cases: overlaps, stray periods, half-built dates); plain random text covers the rest.
@@ -85,7 +86,7 @@ def test_rule_triggers_only_skip_rules_that_cannot_match(text):
 
 
 # Prose without temporal words: long texts where the expressions are far apart, so each rule is run
-# only on the windows around its trigger words (timexes.TRIGGER_REACH) instead of the whole text.
+# only on the windows around its trigger words (timexes.engine.TRIGGER_REACH) instead of the whole text.
 FILLER = ("the delegation met officials of the ministry and spoke with reporters about the proposal, "
           "which critics said would not change the situation on the ground for residents there")
 long_texts = st.lists(st.one_of(st.sampled_from(WORDS), st.just(FILLER), st.just(" " * 40), st.just(" " * 400),
@@ -103,12 +104,12 @@ def test_trigger_windows_find_what_a_whole_text_scan_finds(text):
 
 
 def test_trigger_windows_are_used_on_a_long_article():
-    from timeline import timexes
+    from timeline.timexes import engine, rules
 
     text = (FILLER + ". ") * 40 + "It began on Monday, March 3, 2015, two days after the vote. " + (FILLER + ". ") * 40
-    where = timexes._trigger_positions(text)
-    rule = next(r for r in timexes._res().rules if r.name == "date:month-day-year")
-    windows = timexes._rule_windows(where, rule.triggers, len(text))
+    where = engine._trigger_positions(text)
+    rule = next(r for r in rules._res().rules if r.name == "date:month-day-year")
+    windows = engine._rule_windows(where, rule.triggers, len(text))
     assert sum(b - a for a, b in windows) < len(text) // 10  # the windowed path, not a whole scan
     found = {(t.text, t.value) for t in tag(text, "2015-03-05")}
     assert ("Monday, March 3, 2015", "2015-03-03") in found and ("two days", "P2D") in found

@@ -2,7 +2,11 @@
 general English news sentences, one group per rule family."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +37,38 @@ def test_public_api_example():
     assert t.rule.startswith("weekday")
     assert t.first_day == t.last_day == date(2016, 2, 23)
     assert t.granularity == "day"
+
+
+# What ``pip install .`` gives (dateparser, no extras): the pipeline's libraries made unimportable in a
+# fresh interpreter, the temporal core still loads a folder, dates an article and tags it.
+CORE_ONLY = """
+import sys
+HEAVY = ("numpy", "spacy", "torch", "transformers", "pandas", "matplotlib", "plotly", "tqdm", "trafilatura")
+class NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in HEAVY:
+            raise ImportError(f"No module named {name!r} (not installed without the pipeline extras)")
+sys.meta_path.insert(0, NotInstalled())
+import timeline
+(article,) = timeline.load_corpus(sys.argv[1]).articles
+print(timeline.infer_reference_date(article.body).best)
+print([(t.text, t.value) for t in timeline.tag(article.body, "2016-02-23")])
+print(sorted({m.split(".")[0] for m in sys.modules} & {*HEAVY, "dateparser"}))
+"""
+
+
+def test_the_temporal_core_needs_only_dateparser(tmp_path):
+    (tmp_path / "a.txt").write_text("WASHINGTON, Feb. 23, 2016 (AP) -- Talks that began on March 3, 2015 "
+                                    "resumed on Tuesday and will run for two weeks, officials said.\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-c", CORE_ONLY, str(tmp_path)], capture_output=True, text=True,
+                          cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    refdate, tags, loaded = proc.stdout.splitlines()
+    assert refdate == "2016-02-23"
+    assert tags == str([("Feb. 23, 2016", "2016-02-23"), ("March 3, 2015", "2015-03-03"), ("Tuesday", "2016-02-23"),
+                        ("two weeks", "P2W")])
+    assert loaded == "['dateparser']"  # the absolute date went through dateparser; nothing heavy loaded
 
 
 def test_dct_as_date_and_string_agree():
@@ -69,6 +105,23 @@ def test_every_rule_has_a_unique_name_and_provenance_uses_it():
     text = "On Tuesday, last week, in June 2014 and for three years, every day since 2001."
     for t in tag(text, "2016-02-23"):
         assert any(t.rule == n or t.rule.startswith(n + ":") for n in names), t.rule
+
+
+def test_a_rule_naming_an_unknown_resolver_is_refused_when_the_rules_load(monkeypatch):
+    from timeline.timexes import rules
+
+    real = rules._load_toml
+
+    def load(name):
+        spec = real(name)
+        if name == "timex_rules.toml":  # the shipped rules plus one whose resolver name has a typo
+            typo = {"name": "test:typo", "pattern": r"(?P<t>fortnightly)", "resolve": "wekday"}
+            spec = dict(spec, rule=[*spec["rule"], typo])
+        return spec
+
+    monkeypatch.setattr(rules, "_load_toml", load)
+    with pytest.raises(ValueError, match=r"timex_rules\.toml: unknown resolver\(s\) \['wekday'\]"):
+        rules._Resources()
 
 
 def test_same_input_same_output():

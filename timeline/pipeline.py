@@ -198,8 +198,7 @@ def build_timeline(
     predicates = apply_window(stages.events, window)
     events = list(for_timeline(predicates))
     merge_kwargs = {} if merge_threshold is None else {"threshold": merge_threshold}
-    with places.using(table):
-        merged = merge_events(events, **merge_kwargs)
+    merged = merge_events(events, table=table, **merge_kwargs)
     candidates = order_entries(replace(e, in_campaign=in_campaign(e, window)) for e in merged)
     chosen = select(candidates, events, corpus.articles, settings, place_table=table)
     entries = list(chosen.entries)

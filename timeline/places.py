@@ -4,7 +4,9 @@ The package knows no places. Where a happening is comes from the spaCy parse's e
 folder may hold ``places.toml`` (see ``seeds/places.toml``) mapping the spellings its articles use
 to one canonical name ("al-Leiti", "Leithi" -> "Lithi"), with kinds (country, region, continent,
 city, neighbourhood, landmark) and parents for the chart lanes and the merging veto, and
-``[ignore]`` phrases that contain a place name without naming the place ("Africa Command").
+``[ignore]`` phrases that contain a place name without naming the place ("Africa Command"), and
+``[names]``: spellings of one person's name in that corpus's wires ("Kadhafi", "Qaddafi" ->
+"Gaddafi"), which merging counts as one shared word (``PlaceTable.name_of``).
 
 The table in force is a context variable: ``using(table)`` sets it for a block (the pipeline sets the
 corpus's table while it runs); without one the table is empty and every entity is its own place.
@@ -52,6 +54,8 @@ class PlaceTable:
     places: dict = field(default_factory=dict, hash=False, compare=False)  # name -> Place, file order
     ignore: tuple[str, ...] = ()
     path: str = ""
+    # [names]: lower-case spelling -> lower-case canonical spelling ("kadhafi" -> "gaddafi")
+    names: dict = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         by_variant: dict[str, str] = {}
@@ -66,9 +70,20 @@ class PlaceTable:
         pattern = (re.compile(r"(?<![\w])(?:" + "|".join(_variant_pattern(v) for v in ordered) + r")(?![\w])",
                               re.IGNORECASE) if ordered else None)
         object.__setattr__(self, "_pattern", pattern)
+        object.__setattr__(self, "_ignore", tuple(re.compile(_variant_pattern(phrase), re.IGNORECASE)
+                                                  for phrase in self.ignore))
 
     def canonical(self, written: str) -> str | None:
         return self._by_variant.get(" ".join(written.split()).casefold())  # type: ignore[attr-defined]
+
+    def name_of(self, word: str) -> str:
+        """The canonical spelling of a person's name word ("Kadhafi" -> "gaddafi"), else ``word`` lower-cased."""
+        word = word.lower()
+        return self.names.get(word, word)
+
+    def person_names(self) -> frozenset[str]:
+        """The canonical spellings of ``[names]``."""
+        return frozenset(self.names.values())
 
 
 def read_table(path: str | Path) -> PlaceTable:
@@ -93,7 +108,23 @@ def read_table(path: str | Path) -> PlaceTable:
     for place in places.values():
         if place.parent is not None and place.parent not in places:
             raise ValueError(f"{path}: {place.name!r} has unknown parent {place.parent!r}")
-    return PlaceTable(places, tuple(data.get("ignore", {}).get("phrases", [])), str(path))
+    return PlaceTable(places, tuple(data.get("ignore", {}).get("phrases", [])), str(path),
+                      _read_names(data.get("names", {}), path))
+
+
+def _read_names(table, path: Path) -> dict[str, str]:
+    """``[names]`` (canonical = [other spellings]) as lower-case spelling -> canonical spelling."""
+    if not isinstance(table, dict):
+        raise ValueError(f"{path}: [names] must be a table of canonical = [\"spelling\", ...]")
+    names: dict[str, str] = {}
+    for canonical, variants in table.items():
+        if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
+            raise ValueError(f"{path}: [names] {canonical!r} must be a list of spellings (strings)")
+        for variant in [canonical, *variants]:
+            if names.setdefault(variant.lower(), canonical.lower()) != canonical.lower():
+                raise ValueError(f"{path}: [names] spelling {variant!r} is listed under "
+                                 f"{names[variant.lower()]!r} and {canonical!r}; keep it under one name")
+    return names
 
 
 def load_table(folder: str | Path | None) -> PlaceTable:
@@ -133,8 +164,8 @@ def _variant_pattern(variant: str) -> str:
 
 
 def _blank_ignored(text: str, table: PlaceTable) -> str:
-    for phrase in table.ignore:
-        text = re.sub(_variant_pattern(phrase), lambda m: " " * len(m.group(0)), text, flags=re.IGNORECASE)
+    for pattern in table._ignore:  # type: ignore[attr-defined]  (the [ignore] phrases, compiled once)
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
     return text
 
 

@@ -50,10 +50,13 @@ def _hard_break(doc: "Doc", i: int) -> bool:
     return True
 
 
-def _pieces(doc: "Doc", start_char: int, end_char: int) -> list[tuple[int, int]]:
-    """Token ranges [a, b) of the sentences inside a character region."""
+def _pieces(doc: "Doc", start_char: int, end_char: int, sents=None) -> list[tuple[int, int]]:
+    """Token ranges [a, b) of the sentences inside a character region (``sents``: ``doc.sents`` as
+    a list, when the caller has it)."""
     out: list[tuple[int, int]] = []
-    for sent in doc.sents:
+    for sent in (doc.sents if sents is None else sents):
+        if sent.end_char <= start_char or sent.start_char >= end_char:
+            continue  # wholly outside the region: no token of it would be kept
         a, b = sent.start, sent.end
         while a < b and doc[a].idx < start_char:
             a += 1
@@ -89,8 +92,9 @@ def parsed_sentences(article: Article, doc: "Doc | None" = None) -> list[tuple[S
     if doc.text != article.body:
         raise ValueError(f"{article.id}: the parse given is not a parse of this article's body")
     found: list[tuple[Sentence, "SpacySpan"]] = []
+    sents = list(doc.sents)  # once: every region looks through them
     for start, end, kind in _regions(article):
-        for a, b in _pieces(doc, start, end):
+        for a, b in _pieces(doc, start, end, sents):
             span = doc[a:b]
             s, e = span.start_char, min(span.end_char, end)
             found.append((Sentence(article.id, len(found), s, e, article.body[s:e], kind), span))

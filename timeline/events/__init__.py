@@ -647,8 +647,10 @@ def for_timeline(events: Sequence[Event]) -> tuple[Event, ...]:
                 if top.sentence and top.role not in {"caption", "link-title"}:
                     top = replace(top, text=top.sentence, start=top.sentence_start, end=top.sentence_end)
                 dated_by = next((e for e in members if e.rule.startswith("timex:") and e.timex is not None), None)
-                if dated_by is not None and top.timex is None:
-                    top = replace(top, timex=dated_by.timex, rule=dated_by.rule)  # the expression dates the sentence
+                if dated_by is not None and (top.timex is None or is_reference_dated(top)):
+                    # the expression dates the sentence ("On Tuesday, fighters battled ..., the mayor
+                    # said": the saying's narrative time is the same day, but the sentence states it)
+                    top = replace(top, timex=dated_by.timex, rule=dated_by.rule)
             else:
                 top = min(members, key=lambda e: (order.get(e.role, 5), e.trigger_start, e.start))
             top = replace(top, places=tuple(dict.fromkeys(p for e in members for p in e.places)) or top.places)

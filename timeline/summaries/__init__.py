@@ -572,8 +572,10 @@ class Summarizer:
         if generator is None:
             generator = ChatGenerator(model, cache_dir=cache_dir, dtype=dtype)
             self.model_id = model_id or models.model_id(model, dtype)
+            self.cache_id = model_id or models.weights_id(model)  # the cache is keyed by weights, not dtype
         else:
             self.model_id = model_id or f"custom:{getattr(generator, '__name__', type(generator).__name__)}"
+            self.cache_id = self.model_id
         self.generator = generator
         self.cache = SummaryCache(Path(cache_path) if cache_path is not None
                                   else models.cache_root(cache_dir) / "summary_cache.json")
@@ -744,7 +746,7 @@ class Summarizer:
             template = templates[name]
             chat = _chat(template, **task.fields, feedback=feedback(failed))
             decoding = {"do_sample": False, "max_new_tokens": task.max_new_tokens}
-            key = cache_key(self.model_id, name, template["version"], chat, decoding)
+            key = cache_key(self.cache_id, name, template["version"], chat, decoding)
             cached = self.cache.get(key)
             if cached is not None:
                 self.stats["cache_hits"] += 1
