@@ -8,7 +8,7 @@ import pytest
 
 from timeline.corpus import load_corpus
 from timeline.pipeline import build_timeline
-from timeline.selection import SelectionSettings, boilerplate_rule, default_max_entries, rules
+from timeline.selection import SelectionSettings, boilerplate_rule, default_max_entries, happening_signal, is_state, rules
 
 from pathlib import Path
 
@@ -36,8 +36,10 @@ def _texts(entry, result):
 EDITOR = [
     pytest.param(date(2015, 2, 7), r"campaign began|launched a new offensive",
                  "003's headline: troops launch a new offensive to seize Benghazi (began early Saturday)",
-                 marks=pytest.mark.xfail(reason="the headline is dated at the article's date (8 Feb) and the "
-                                                "Saturday report is folded into it", strict=False)),
+                 marks=pytest.mark.xfail(reason="the headline's offensive is dated at the article's date (8 Feb); "
+                                                "'their campaign began early on Saturday' is a separate candidate "
+                                                "that makes the 25 only when little outranks it (no rule ties the "
+                                                "two: their wording differs)", strict=False)),
     (date(2016, 2, 23), r"seized a key central neighbourhood|key Benghazi gains",
      "000's headline and lead: loyalist forces seize a key Benghazi neighbourhood"),
     (date(2016, 2, 23), r"failed to (?:vote|hold a vote)",
@@ -84,6 +86,37 @@ def test_noise_stays_off_and_is_reported(result):
     assert {"caption", "unintroduced-referent", "reaction"} <= verdicts
 
 
+def test_states_are_ranked_below_happenings(result):
+    """An ongoing situation ("... are mostly militia fighters", "Fighting has flared periodically",
+    "The widespread militia violence has plunged Libya into chaos" past the lead with no date of
+    its own) is not a happening: its entry's score is halved, so at the default size it stays off.
+    A present perfect dated by its own expression is news ("have carried out 36 strikes over Sirte
+    since August 1")."""
+    by_key = {(e.article, e.start, e.end): e for e in result.events}
+    states = [e for e in result.events
+              if re.search(r"are mostly militia fighters|has flared periodically|has plunged Libya", e.text)]
+    assert len(states) == 3 and all(is_state(e) and happening_signal(e) == 0 for e in states)
+    strikes = next(e for e in result.events if e.text.startswith("US drones and fighter jets have carried out 36"))
+    assert not is_state(strikes) and happening_signal(strikes) == 0.5
+    for entry in result.entries:
+        assert not all(is_state(by_key[(s.article, s.start, s.end)]) for s in entry.sources), entry.sources[0].sentence
+    # a report whose content comes before its verb carries a happening
+    lead = next(e for e in result.events if e.text.startswith("Forces loyal to Libya's internationally recognised"))
+    assert lead.event_class == "reporting" and happening_signal(lead) == 0.5
+
+
+def test_an_entry_is_told_by_a_happening(result):
+    """The representative (the entry's text without a summary) is a happening whenever one of its
+    clauses is: the HQ capture reads "Libyan forces recapture ISIL headquarters in Sirte", not
+    "pro-government forces have found it challenging to push into militant-held territory"."""
+    by_key = {(e.article, e.start, e.end): e for e in result.events}
+    for entry in result.entries:
+        signals = [happening_signal(by_key[(s.article, s.start, s.end)]) for s in entry.sources]
+        assert signals[0] > 0 or not any(signals), entry.sources[0].sentence
+    hq = next(e for e in result.entries if any("recapture ISIL headquarters" in s.sentence for s in e.sources))
+    assert "found it challenging" not in hq.sources[0].sentence
+
+
 def test_context_holds_pre_window_background(result):
     assert result.context
     assert all(not e.in_campaign and e.end < result.window[0] for e in result.context)
@@ -101,7 +134,8 @@ def test_about_sirte(corpus):
         clauses = [by_key[(s.article, s.start, s.end)] for s in e.sources]
         assert any("Sirte" in c.places or "Sirte" in c.text for c in clauses), e.sources[0].sentence
     assert any(re.search(r"70 percent|southern and western", _texts(e, r)) for e in r.entries)
-    assert not any("Derna on Wednesday" in e.sources[0].sentence for e in r.entries)
+    # the Derna retreat names Sirte only as where IS forces were heading: not a Sirte happening
+    assert not any("Derna on Wednesday" in s.sentence for e in r.entries for s in e.sources)
 
 
 def test_month_granularity(corpus):
@@ -132,3 +166,28 @@ def test_settings_refuse_bad_values():
 def test_every_boilerplate_rule_matches_its_example():
     for rule in rules()["boilerplate"]:
         assert boilerplate_rule(rule["example"])[0] == rule["name"]
+
+
+def _write_corpus(folder, articles):
+    lines = ["file,published,source,headline,note"]
+    for name, (published, headline, body) in articles.items():
+        (folder / name).write_text(f"{headline}\n\n{body}\n", encoding="utf-8")
+        lines.append(f"{name},{published},Wire,{headline},")
+    (folder / "metadata.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_about_follows_a_pronoun_to_the_person_it_stands_for(tmp_path):
+    """A biography's "He ... in 1976" and "he was fired in 1985" are about the person the article
+    named just before; a pronoun after another person's sentence is not."""
+    _write_corpus(tmp_path, {"a.txt": ("2011-10-06", "Inventor Maria Keller dies aged 70",
+        "Maria Keller, the founder of Keller Labs, died on Wednesday at her home in Boston. "
+        "She started Keller Labs in 1976 with two friends. In 1985 she was fired from the company. "
+        "Tom Brandt, a rival engineer, built a competing lab in 1990. He sold it in 1995. "
+        "Brandt's lab copied her design in 1998, prompting Maria Keller to file suit in 1999.")})
+    r = build_timeline(tmp_path, model=None, about="Maria Keller")
+    years = {e.date for e in r.entries}
+    assert {"1976", "1985"} <= years, years
+    assert "1999" in years, years  # "to file suit": no subject of its own, its sentence names her
+    assert "1995" not in years and "1990" not in years
+    for e in r.entries:  # every entry is told by a sentence naming her, where one does
+        assert "Keller" in e.sources[0].sentence or not any("Keller" in s.sentence for s in e.sources)

@@ -238,10 +238,11 @@ def test_entries_without_sources_are_left_alone(tmp_path):
 
 
 def test_batches_and_identical_prompts(tmp_path):
-    gen = Scripted("Forces advanced in Benghazi.")
+    # (an answer every entry supports: "advanced" is not what "seized" or "retook" say happened)
+    gen = Scripted("Forces were in Benghazi.")
     s = Summarizer("small", cache_path=tmp_path / "c.json", generator=gen, progress=False, batch_size=2)
     out = s.summarize_entries([entry(SEIZED), entry(LITHI), entry(SEIZED), entry(LITHI, SEIZED)])
-    assert [e.summary for e in out] == ["Forces advanced in Benghazi."] * 4
+    assert [e.summary for e in out] == ["Forces were in Benghazi."] * 4
     assert gen.calls == [2, 1]  # 3 distinct prompts in batches of 2; the repeated one generated once
 
 

@@ -9,13 +9,15 @@ with the shared text layer (``timeline.nlp``) and runs named checks over both pa
 
 ``hygiene``, ``names-and-numbers``, ``number-role``, ``number-qualifier``, ``hedge``, ``modality``,
 ``negation``, ``attribution``, ``own-voice-label``, ``running-total``, ``unintroduced-referent``,
-``actor-object``.
+``actor-object``, ``unsupported-action``, ``date-binding``.
 
 Every check, its example and its word tables are data (``resources/faithfulness.toml``); a check that
 fires returns a ``Finding`` with its name and what it saw, and the summarizer records the names in
 the entry's provenance. Checks compare what the summary *keeps*: a hedge on a clause the summary
 leaves out is not required (omission is allowed, misstatement is not). Matching is by lemma stems
-(the first five letters of a lemma), so "threats" matches "threatened" and "impediments" "impeded".
+(the first five letters of a lemma), so "threats" matches "threatened" and "impediments" "impeded";
+where a check asks whether the sources state an action at all, a small table of general English
+paraphrases ("back" / "support", "set up" / "establish") stands in for a thesaurus.
 
 ``compress`` is the extractive fallback: a source sentence with its non-restrictive clauses removed
 via the parse (relative clauses, appositions, adverbial participles set off by commas), never
@@ -98,7 +100,7 @@ def _phrase_in(tokens: Sequence["Token"], phrase: str, before: int) -> bool:
 def _clause_verb(token: "Token") -> "Token":
     """The verb (or the root) governing ``token``."""
     head = token
-    while head.pos_ not in {"VERB", "AUX"} and head.head is not head:
+    while head.pos_ not in {"VERB", "AUX"} and head.head.i != head.i:
         head = head.head
     return head
 
@@ -113,7 +115,7 @@ def _subject(verb: "Token") -> "Token | None":
         if c.dep_ in {"nsubj", "csubj"}:
             return c
     if verb.dep_ in {"advcl", "xcomp", "conj"} and verb.tag_ in {"VBG", "VB", "VBD", "VBZ", "VBP"}:
-        return _subject(verb.head) if verb.head is not verb else None
+        return _subject(verb.head) if verb.head.i != verb.i else None
     return None
 
 
@@ -139,7 +141,7 @@ def _patient(verb: "Token") -> "Token | None":
 def _noun_of_number(token: "Token") -> "Token":
     """The noun a number counts ("20" in "more than 20 loyalist fighters" -> "fighters")."""
     head = token
-    while head.dep_ in {"nummod", "quantmod", "compound"} and head.head is not head:
+    while head.dep_ in {"nummod", "quantmod", "compound"} and head.head.i != head.i:
         head = head.head
     return head
 
@@ -443,7 +445,8 @@ def _own_decision(claim: "Token", speaker: list["Token"]) -> bool:
     return bool({_stem(t) for t in doer.subtree if t.pos_ == "PROPN"} & speaker_stems)
 
 
-def _claim_kept(claim: "Token", reporting: "Token", summary_stems: set[str]) -> bool:
+def _claim_kept(claim: "Token", reporting: "Token", summary: "Doc") -> bool:
+    summary_stems = _stems(summary)
     threshold = rules()["checks"]["attribution"]["overlap"]
     aside = {g.i for t in claim.subtree if t.dep_ in {"relcl", "appos"} and t is not claim for g in t.subtree}
     words = [t for t in claim.subtree if _is_content(t) and t is not reporting and t.i not in aside and t.i not in
@@ -452,21 +455,29 @@ def _claim_kept(claim: "Token", reporting: "Token", summary_stems: set[str]) -> 
     if not stems:
         return False
     share = len(stems & summary_stems) / len(stems)
-    if share >= threshold:
-        return True
-    arguments = [c for c in claim.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"} and _is_content(c)]
-    return _stem(claim) in summary_stems and any(_stem(a) in summary_stems for a in arguments)
+    said = {_stem(w) for w in _paraphrases(claim.lemma_.lower())}
+    if share >= threshold and (said & summary_stems or not _is_content(claim)):
+        return True  # the summary repeats the claim, its action included
+    # the summary has the claim's verb with one of the claim's arguments as its own argument
+    arguments = {_stem(c) for c in claim.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"} and _is_content(c)}
+    for t in summary:
+        if _stem(t) in said:
+            around = {_stem(g) for c in t.children for g in c.subtree if _is_content(g)}
+            if t.dep_ in {"amod", "acl", "relcl"}:
+                around.add(_stem(t.head))  # "the city seized by ...": the noun is the verb's argument
+            if arguments & around:
+                return True
+    return False
 
 
 def _attribution(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     if any(_attributes(t) for t in summary):
         return []
-    summary_stems = _stems(summary)
     for doc in sources:
         for reporting, claim, speaker in _claims(doc):
             if _neutral(speaker) or _own_decision(claim, speaker):
                 continue
-            if _claim_kept(claim, reporting, summary_stems):
+            if _claim_kept(claim, reporting, summary):
                 who = " ".join(t.text for t in speaker)
                 return [f"the claim '{claim.text} ...' is {who}'s ('{reporting.text}'), the summary states it as fact"]
     return []
@@ -645,6 +656,103 @@ def _actor_object(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     return found
 
 
+def _phrasal(token: "Token") -> str:
+    """The lemma with its particle ("set up", "pull out"), lower case."""
+    particle = next((c.lower_ for c in token.children if c.dep_ == "prt"), None)
+    lemma = token.lemma_.lower()
+    return f"{lemma} {particle}" if particle else lemma
+
+
+def _source_words(sources: Sequence["Doc"]) -> set[str]:
+    """Every lemma, word and phrasal verb of the sources, lower case."""
+    words: set[str] = set()
+    for doc in sources:
+        for t in doc:
+            words |= {t.lemma_.lower(), t.lower_, _phrasal(t)}
+    return words
+
+
+def _paraphrases(word: str) -> set[str]:
+    """``word`` and the words the paraphrase groups of faithfulness.toml give for it."""
+    out = {word}
+    for group in rules()["checks"]["unsupported-action"]["paraphrases"]:
+        if word in group:
+            out |= set(group)
+    return out
+
+
+def _supported(word: str, source_words: set[str], negated: bool) -> bool:
+    """``word`` (a lemma) occurs in the sources: itself, a derived form (the same first letters), a
+    paraphrase, or, for an "un-" adjective, its base under a negation ("unconfirmed": "could not be
+    confirmed")."""
+    n = rules()["checks"]["unsupported-action"]["prefix"]
+    for w in _paraphrases(word):
+        if w in source_words:
+            return True
+        if len(w) >= n and " " not in w and any(s[:n] == w[:n] and len(s) >= n for s in source_words):
+            return True
+    if negated and word.startswith("un") and len(word) > n + 2:
+        return _supported(word[2:], source_words, False)
+    return False
+
+
+def _action_words(verb: "Token") -> list["Token"]:
+    """What says what happened in a clause: the verb, or after a light verb the words it joins."""
+    light = set(rules()["checks"]["unsupported-action"]["light_verbs"])
+    if verb.lemma_.lower() not in light:
+        return [verb]
+    complements = [c for c in verb.children if c.dep_ in {"dobj", "attr", "acomp", "oprd", "xcomp"}]
+    complements += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "about" for g in c.children
+                    if g.dep_ == "pobj"]  # "The story is about ...": what it is about
+    words = [c for c in complements if _is_content(c) and c.pos_ != "PROPN" and not c.like_num]
+    # "... is about a team who discovered a glitch": the happening is in the clause on the complement
+    for c in complements:
+        for clause in c.children:
+            if clause.dep_ in {"relcl", "acl"} and clause.pos_ in {"VERB", "AUX"}:
+                words.extend(_action_words(clause))
+    return words
+
+
+def _unsupported_action(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    words = _source_words(sources)
+    negation = set(rules()["checks"]["negation"]["words"])
+    negated = any(t.lower_ in negation or t.dep_ == "neg" for doc in sources for t in doc)
+    actions = []
+    for verb in _main_actions(summary):
+        actions.append(verb)
+        actions.extend(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB")
+    found = []
+    for verb in actions:
+        for word in _action_words(verb):
+            if not _supported(_phrasal(word), words, negated) and not _supported(word.lower_, words, negated):
+                found.append(f"'{word.text}' is not what the sources say happened")
+    return found
+
+
+def _date_binding(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    reporting = set(rules()["checks"]["attribution"]["reporting_verbs"])
+
+    def dates(doc: "Doc") -> list[tuple[str, "Token"]]:
+        return [(ent.text.lower().removeprefix("the "), _clause_verb(ent.root)) for ent in doc.ents
+                if ent.label_ == "DATE"]
+
+    found = []
+    source_dates = [d for doc in sources for d in dates(doc)]
+    for text, verb in dates(summary):
+        if verb.pos_ not in {"VERB"}:
+            continue
+        bound = [v for t, v in source_dates if t == text]
+        if not bound or any(v.pos_ != "VERB" or v.lemma_.lower() in reporting for v in bound):
+            continue  # a date the sources give to what was said is the report's date: no binding to check
+        stems = {_stem(w) for v in bound for w in _paraphrases(v.lemma_.lower())}
+        # the clause the date is in, and the clause above it ("plans to launch in June")
+        stems |= {_stem(c) for v in bound for c in (v.head if v.head.pos_ == "VERB" else v).subtree
+                  if c.pos_ in {"VERB", "NOUN"}}
+        if not {_stem(w) for w in _paraphrases(verb.lemma_.lower())} & stems:
+            found.append(f"'{text}' dates '{verb.text}' in the summary, '{bound[0].text}' in the sources")
+    return found
+
+
 CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
     "hygiene": _hygiene,
     "names-and-numbers": _names_and_numbers,
@@ -658,14 +766,55 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
     "running-total": _running_total,
     "unintroduced-referent": _unintroduced_referent,
     "actor-object": _actor_object,
+    "unsupported-action": _unsupported_action,
+    "date-binding": _date_binding,
 }
 
 
+@dataclass(frozen=True)
+class Roles:
+    """Who did what to whom in a source sentence, as its event record (``timeline.records.Event``:
+    actor, trigger, object) or the prompt's grounding line gives it."""
+
+    actor: str
+    action: str
+    object: str
+
+
+def _words(text: str) -> set[str]:
+    return {_stem(w.lower()) for w in re.findall(r"[A-Za-z][\w-]+", text) if len(w) > 2}
+
+
+def _against_roles(summary: "Doc", roles: Sequence[Roles]) -> list[str]:
+    """actor-object against the sources' records: the summary's actor of an action is not the
+    record's object of it, nor its object the record's actor."""
+    found = []
+    verbs = [v for m in _main_actions(summary) for v in (m, *(c for c in m.children if c.dep_ == "conj"))]
+    for verb in verbs:
+        said = {_stem(w) for w in _paraphrases(verb.lemma_.lower())}
+        actor, patient = _agent(verb), _patient(verb)
+        for r in roles:
+            if not r.action or not ({_stem(w) for w in r.action.lower().split()} & said):
+                continue
+            by, on = _words(r.actor), _words(r.object)
+            if actor is not None and _is_content(actor) and _stem(actor) in on - by:
+                found.append(f"'{actor.text}' {verb.text} in the summary; the source's record has it as "
+                             f"the object of '{r.action}' (actor: '{r.actor or '(none)'}')")
+                break
+            if patient is not None and _is_content(patient) and _stem(patient) in by - on:
+                found.append(f"'{patient.text}' is acted on in the summary; the source's record has it as "
+                             f"the actor of '{r.action}'")
+                break
+    return found
+
+
 def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
-          cache_dir: Path | None = None) -> list[Finding]:
+          cache_dir: Path | None = None, roles: Sequence[Roles] = ()) -> list[Finding]:
     """Every check of faithfulness.toml that fires on ``summary`` against ``sources`` (empty: faithful).
 
     ``skip`` names checks not to run (e.g. ``names-and-numbers`` when the caller runs it itself).
+    ``roles`` (the sources' event records, when the caller has them) give ``actor-object`` the
+    sources' actor and object of each action as the anchoring stage read them, besides the parse.
     """
     from . import nlp
 
@@ -679,6 +828,8 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
         if name in skip:
             continue
         found.extend(Finding(name, detail) for detail in run(docs[0], docs[1:]))
+    if roles and "actor-object" not in skip and not any(f.check == "actor-object" for f in found):
+        found.extend(Finding("actor-object", detail) for detail in _against_roles(docs[0], roles))
     return found
 
 

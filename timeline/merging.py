@@ -40,6 +40,7 @@ Pass 1 — within one article (same-article links; sentences of one story on com
     content word (crudely stemmed) that at most ``RARE_MAX_SENTENCES`` dated sentences of the article
     use; vetoed when the two sentences happen in different cities (``places.scene_places``: "six
     fighters died in Derna, 300 km east of Benghazi" is located in Derna only).
+  The evidence bonus is weighted by what the shared words are (``evidence weight`` below).
   Photo captions never join the text's thread (a caption is about its own day).
   Links join groups greedily from the best score down (single link: each step has its own reason);
   a non-continuation link may not join groups with members in different cities.
@@ -55,6 +56,19 @@ Pass 2 — across articles (as before): cosine of the MiniLM embeddings + ``EVID
   happenings) if all their members are date-compatible and the mean cosine over their cross-article
   member pairs is at least ``CROSS_GROUP_MIN_COSINE`` (one strong pair may not pull two unrelated
   happenings together).
+
+Evidence weight (both passes; ``[merging.evidence_weight]`` in ``resources/event_words.toml``)
+  In a corpus of a few articles nearly every word is "rare", so rarity alone is weak evidence: a
+  single shared "nearby", "combat" or "territory" would chain background statements ("Libyan
+  militants returning from combat in Syria's civil war ...") into a happening. The bonus is
+  ``EVIDENCE_BONUS`` x min(1, the sum of the shared words' weights), a word weighing what its tokens
+  are in the spaCy parse of the two clauses (the most of any): a proper noun, number or named entity
+  (not a nationality) 1 ("29", "Africa"), a common noun or verb 0.5, an adjective, adverb or
+  nationality 0.25 ("special", "American"); in one article a word no other article uses is the
+  story's own and weighs 1 ("convention" centre). A shared person name or neighbourhood/landmark is
+  full evidence. Any shared word still makes the "shares quorum" and "retells the headline" cues
+  (adjacency and the headline are evidence of their own); only the bonus is weighted. ``merge_note``
+  shows a weight below 1.
 
 Thresholds (measured on the seeds; ``python -m timeline.merging seeds`` prints the cross-article
 pair scores, the same-article links and both cosine histograms):
@@ -77,7 +91,7 @@ pair scores, the same-article links and both cosine histograms):
   ``CONTINUATION_MIN_COSINE = 0.10`` drops the two below it (a quotation about Sirte's convention
   centre after a strike count, 0.092 — rightly; Haftar praising "the latest breakthrough", 0.070 —
   wrongly) and keeps "disappointment at the postponement" (0.113). Non-adjacent pairs (not in
-  different cities, no captions): the ten links score 0.603-0.961 with evidence (parliament "failed
+  different cities, no captions): the ten links score 0.603-0.961 with (unweighted) evidence (parliament "failed
   to vote" / "failed to hold a vote" 0.853, the Lithi neighbourhood named twice 0.623), the best
   non-link 0.586 ("bombed-out shells of buildings" / "slogans on the facades of some buildings");
   ``SAME_ARTICLE_THRESHOLD = 0.60`` sits in that (narrow) gap.
@@ -161,6 +175,41 @@ def _tables() -> dict:
     path = Path(__file__).with_name("resources") / "event_words.toml"
     with open(path, "rb") as fh:
         return tomllib.load(fh)
+
+
+@cache
+def _evidence_weights() -> dict[str, float]:
+    return {k: float(v) for k, v in _tables()["merging"]["evidence_weight"].items()}
+
+
+_NAME_ENTITIES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
+
+
+def _token_weights(texts: Sequence[str], table: PlaceTable) -> list[dict[str, float]]:
+    """Per text: word (lower-cased, canonical name spelling) and its crude stem -> evidence weight,
+    the most any token of it weighs in the spaCy parse (``[merging.evidence_weight]``)."""
+    from . import nlp
+
+    weights = _evidence_weights()
+    distinct = sorted(set(texts))  # a wire copied into many articles is parsed once
+    by_text: dict[str, dict[str, float]] = {}
+    for text, doc in zip(distinct, nlp.parse_many(distinct)):
+        words: dict[str, float] = {}
+        for tok in doc:
+            if tok.ent_type_ == "NORP":  # "American", "Libyan": a nationality qualifies, it does not name
+                weight = weights["modifier"]
+            elif tok.pos_ == "PROPN" or tok.ent_type_ in _NAME_ENTITIES:  # (numbers: _word_weight)
+                weight = weights["name"]
+            elif tok.pos_ in ("NOUN", "VERB"):
+                weight = weights["content"]
+            else:
+                weight = weights["modifier"]
+            for part in _TERM.findall(tok.text):
+                word = table.name_of(part)
+                for key in {word, _stem(word)}:
+                    words[key] = max(words.get(key, 0.0), weight)
+        by_text[text] = words
+    return [by_text[text] for text in texts]
 
 
 @cache
@@ -264,6 +313,7 @@ class Link:
     evidence: tuple[str, ...]  # shared specific places / rare words that earned the bonus
     cue: str = ""  # same article: the discourse cue of a continuation ("" for other links)
     same_article: bool = False
+    weight: float = 1.0  # the evidence's weight (bonus = weight x EVIDENCE_BONUS), at most 1
 
 
 def _is_report_dated(e: Event) -> bool:
@@ -456,6 +506,14 @@ class _Pairs:
             for e, found in zip(dated, stems)
         ]
         self.cities = [frozenset(c for c in map(city_of, scene_places(e.text, e.places)) if c) for e in dated]
+        # Evidence weights (``evidence_weight``): a shared name or number ties two sentences, a common
+        # noun or verb half as much, a modifier a quarter ("nearby", "special", "American").
+        self.weights = _token_weights([e.text for e in dated], table) if len(dated) > 1 else [{} for _ in dated]
+        articles_of: dict[str, set[str]] = {}
+        for (article, _), found in stems_in_sentence.items():
+            for stem in found:
+                articles_of.setdefault(stem, set()).add(article)
+        self.own_stem = frozenset(stem for stem, arts in articles_of.items() if len(arts) == 1)
         self.cue = [continuation_cue(e.text) for e in dated]
         # previous[j]: the article's dated sentence just before j (undated sentences in between are
         # context and do not break the thread; a differently dated one does). The thread is made of
@@ -479,10 +537,10 @@ class _Pairs:
     # How ``subset`` carries each attribute: indexed like ``dated`` (one value per event); lists or
     # maps of event indices (renumbered); the same for every event. An attribute in none of these
     # makes ``subset`` refuse (so a new per-event fact cannot be forgotten by the windows).
-    _PER_EVENT = ("dated", "vectors", "rare", "names", "specific", "article_rare", "cities", "cue")
+    _PER_EVENT = ("dated", "vectors", "rare", "names", "specific", "article_rare", "cities", "weights", "cue")
     _INDEX_LISTS = ("previous",)
     _INDEX_MAPS = ("bridged",)
-    _SHARED = ("threshold",)
+    _SHARED = ("threshold", "own_stem")
 
     def subset(self, indices: Sequence[int], compatible: Sequence[tuple[int, int]] | None = None) -> "_Pairs":
         """The same pairs restricted to ``dated[indices]`` (ascending), renumbered from 0.
@@ -526,8 +584,31 @@ class _Pairs:
         words = (self.rare[i] & self.rare[j]) | (self.names[i] & self.names[j])
         return tuple(sorted(self.specific[i] & self.specific[j]) + sorted(words))
 
+    def _word_weight(self, i: int, j: int, word: str, story: bool) -> float:
+        """One shared word's weight; ``story``: same-article evidence, where the story's own words count."""
+        w = _evidence_weights()
+        if story and word in self.own_stem:
+            return w["story"]
+        if word[0].isdigit() or word in self.names[i]:  # a number written in digits, a person's name
+            return w["name"]
+        default = w["content"]  # a word the parse splits differently ("al-Leiti")
+        return max(self.weights[i].get(word, default), self.weights[j].get(word, default))
+
+    def weight(self, i: int, j: int) -> float:
+        """How strongly the shared evidence ties i and j (0..1): the sum of the words' weights."""
+        if self.specific[i] & self.specific[j]:
+            return 1.0
+        words = (self.rare[i] & self.rare[j]) | (self.names[i] & self.names[j])
+        return round(min(1.0, sum(self._word_weight(i, j, w, False) for w in words)), 4)
+
+    def same_article_weight(self, i: int, j: int) -> float:
+        if self.specific[i] & self.specific[j]:
+            return 1.0
+        words = self.article_rare[i] & self.article_rare[j]
+        return round(min(1.0, sum(self._word_weight(i, j, w, True) for w in words)), 4)
+
     def score(self, i: int, j: int) -> float:
-        bonus = EVIDENCE_BONUS if i != j and self.evidence(i, j) else 0.0
+        bonus = EVIDENCE_BONUS * self.weight(i, j) if i != j and self.evidence(i, j) else 0.0
         return round(self.cosine(i, j) + bonus, 4)
 
     def required(self, i: int, j: int) -> float:
@@ -550,11 +631,12 @@ class _Pairs:
         first, second = min(i, j), max(i, j)
         cosine = self.cosine(first, second)
         evidence = self.same_article_evidence(first, second)
-        bonus = 0.0
+        bonus, weight = 0.0, 1.0
         if self.specific[first] & self.specific[second]:
             bonus = SAME_ARTICLE_PLACE_BONUS
         elif evidence:
-            bonus = EVIDENCE_BONUS
+            weight = self.same_article_weight(first, second)
+            bonus = EVIDENCE_BONUS * weight
         cue = ""
         later, earlier = (j, i) if self.dated[j].start >= self.dated[i].start else (i, j)
         adjacent = self.previous[later] == earlier or self.bridged.get(later) == earlier
@@ -571,7 +653,7 @@ class _Pairs:
         score = round(cosine + bonus + (CONTINUATION_BONUS if cue else 0.0), 4)
         needed = STRETCH_THRESHOLD if _same_stretch(self.dated[i], self.dated[j]) else SAME_ARTICLE_THRESHOLD
         if cue or (score >= needed and not self.scene_conflict(i, j)):
-            return Link(first, second, cosine, score, evidence, cue=cue, same_article=True)
+            return Link(first, second, cosine, score, evidence, cue=cue, same_article=True, weight=weight)
         return None
 
     def compatible_pairs(self) -> list[tuple[int, int]]:
@@ -638,7 +720,8 @@ def _links(pairs: _Pairs, compatible: list[tuple[int, int]]) -> list[Link]:
     candidates = []
     for i, j in compatible:
         if pairs.dated[i].article != pairs.dated[j].article and pairs.score(i, j) >= pairs.required(i, j):
-            candidates.append(Link(i, j, pairs.cosine(i, j), pairs.score(i, j), pairs.evidence(i, j)))
+            candidates.append(Link(i, j, pairs.cosine(i, j), pairs.score(i, j), pairs.evidence(i, j),
+                                   weight=pairs.weight(i, j)))
     return _sorted(candidates)
 
 
@@ -707,6 +790,8 @@ def _note(dated: list[Event], group: list[int], links: list[Link], anchor: Event
     parts = []
     for link in sorted(links, key=lambda l: (-l.score, l.first, l.second)):
         why = f" + shared {', '.join(link.evidence)}" if link.evidence else ""
+        if link.evidence and link.weight < 1.0:
+            why += f" (weight {link.weight:.2f})"
         if link.cue:
             kind = f" (same article, adjacent: {link.cue})"
         elif link.same_article and _same_stretch(dated[link.first], dated[link.second]):

@@ -9,9 +9,12 @@ articles). This stage reads them as an editor would:
    ``broadcast-wrap`` lead-in only stops the clause from being the entry's representative), photo
    captions (``caption``: a caption is about its photo's scene, not the story's), a lone clause whose
    subject points back to a referent it never names (``unintroduced-referent``: "Our forces advanced
-   significantly."), and entries made only of reports, quotes and reactions in an article that has
+   significantly."; on an ``about`` timeline a pronoun standing for the query is introduced by the
+   query), and entries made only of reports, quotes and reactions in an article that has
    a happening on the timeline already (``reaction``: "UN envoy Martin Kobler voiced his
-   disappointment at the postponement.").
+   disappointment at the postponement."). An entry's representative (its first source) never has a
+   boilerplate lead-in; on the chosen entries it is a happening clause where they have one
+   (``_representative_first``).
 2. **Context, not entries.** Candidates outside the window of interest (``ordering.corpus_window``
    or the user's ``since``/``until``) become a short context list, its most salient background
    first, shown in date order.
@@ -20,11 +23,17 @@ articles). This stage reads them as an editor would:
    article's headline or in its lead (first two sentences), its centrality (mean embedding cosine
    to the other candidates, MiniLM via ``timeline.embeddings``, rank-scaled), the share of its clauses
    that are asserted happenings (not a state, report or plan — the event classes of
-   ``timeline.events``), how specific its date is, and how many clauses back it. The score and its
-   signals are recorded on the entry (``salience``, ``salience_note``).
+   ``timeline.events``), how specific its date is, and how many clauses back it. An entry all of
+   whose clauses are states (``is_state``: how things are, the situation so far, or a happening
+   said to recur) is an
+   ongoing situation: its score is multiplied by ``state.factor``. The score and its signals are
+   recorded on the entry (``salience``, ``salience_note``).
 4. **User controls** (``SelectionSettings``): ``about`` keeps only candidates naming the query (the
-   query's words, or a place alias of the corpus table, in its clauses, places or organisations;
-   failing that, an embedding cosine of ``about_embedding`` to the query); ``granularity`` week/month
+   query's words, or a place alias of the corpus table, in its clauses, places or organisations,
+   in a headline or lead sentence, in the sentence of a subjectless subordinate clause, or as
+   what a pronoun subject stands for (``antecedents``);
+   failing that, an embedding cosine of ``about_embedding`` to the query), each told by a source
+   naming the query, at most ``about_per_article`` per article naming it up to ``about_cap``; ``granularity`` week/month
    folds every candidate of a week/month into one entry (the most salient one's text first, all
    sources kept, so the summary covers the period); ``max_entries`` keeps the most salient
    (default: ``per_article`` per article, capped at ``cap``), folding a candidate into an already
@@ -107,9 +116,12 @@ def _key(source: SourceRef) -> tuple[str, int, int]:
     return source.article, source.start, source.end
 
 
-def _reaction_words() -> frozenset[str]:
-    out: set[str] = set()
-    for lemma in rules()["reaction"]["lemmas"]:
+def _reaction_words(table: str = "lemmas") -> frozenset[str]:
+    """The inflected forms of the ``reaction`` table's ``lemmas`` (or its ``attributing`` verbs,
+    with their irregular past forms)."""
+    spec = rules()["reaction"]
+    out: set[str] = set(spec.get("attributing_past", [])) if table == "attributing" else set()
+    for lemma in spec[table]:
         stem = lemma[:-1] if lemma.endswith("e") else lemma
         out |= {lemma, lemma + "s", lemma + "d", lemma + "ed", stem + "ed", stem + "ing", lemma + "ing"}
         if lemma.endswith("y"):
@@ -174,29 +186,66 @@ def entry_noise(entry: TimelineEntry, events: dict, happening_articles: set[str]
 
 # --------------------------------------------------------------------------- salience
 
+def _content_words(event: Event) -> int:
+    """Words a reporting clause carries besides its speaker and its verb: the report's content,
+    before the verb ("Forces seized the district, the military said") or after it."""
+    words = len(event.text.split()) - len(event.actor.split()) - len(event.trigger.split())
+    return max(0, words)
+
+
+def _reported_content(event: Event) -> bool:
+    return _content_words(event) >= int(rules()["reaction"]["frame_words"]) and not _quote_or_reaction(event)
+
+
+def _quote_or_reaction(event: Event) -> bool:
+    return event.text.lstrip()[:1] in "\"“'‘" or event.trigger.casefold() in _reaction_words() - _reaction_words("attributing")
+
+
+def is_state(event: Event) -> bool:
+    """The clause tells how things are (an ongoing situation true at its date), not that something
+    happened: a ``state`` class, or a present tense outside a headline and outside a report
+    ("The pro-government forces in Sirte are mostly militia fighters from ..."), a present perfect
+    with no date expression of its own past the lead (``state.lead``: the situation so far, "The
+    widespread militia violence has plunged Libya into chaos"), or a happening said to recur, with
+    an adverb of ``state.habitual`` ("Fighting has flared periodically")."""
+    if event.event_class == "state":
+        return True
+    if event.event_class != "happening" or event.role == "headline":
+        return False
+    if event.tense == "present":
+        return True
+    if event.tense == "present-perfect" and not event.rule.startswith("timex:") \
+            and event.sentence_index > int(rules()["state"]["lead"]):
+        return True  # the situation so far, told past the lead with no date of its own
+    habitual = rules()["state"]["habitual"]
+    return event.tense in {"present-perfect", "past"} and any(w in habitual for w in _words(event.text))
+
+
 def happening_signal(event: Event) -> float:
-    """1 for an asserted past happening; 0.5 for a present perfect or a report carrying its content;
-    0 for a state (present tense or a ``state`` class), a plan, a negated or hypothetical clause."""
-    if event.modality != "asserted" or event.event_class in {"state", "plan"}:
-        return 0.0
-    if event.tense == "present" or "present-state" in event.rule:
+    """1 for an asserted happening (past tense, or a headline's present: headlines tell past news in
+    the present); 0.5 for a present perfect or a report carrying content (a report's speaker and
+    verb aside, at least ``reaction.frame_words`` words); 0 for a state, a plan, a negated or
+    hypothetical clause, a bare report frame, a quote or a reaction."""
+    if event.modality != "asserted" or event.event_class == "plan" or is_state(event):
         return 0.0
     if event.event_class == "reporting":
-        return 0.0 if _reactive(event) else 0.5
+        return 0.5 if _reported_content(event) else 0.0
     if event.tense == "present-perfect":
         return 0.5
     return 1.0
 
 
-def default_max_entries(n_articles: int, per_article: int | None = None) -> int:
+def default_max_entries(n_articles: int, per_article: int | None = None, cap: int | None = None) -> int:
     """A handful per article, capped (``limits.per_article`` x articles, at most ``limits.cap``).
 
     An ``about`` timeline counts only the articles naming the query, ``limits.about_per_article``
-    each: an entity is one thread of each article that names it.
+    each, at most ``limits.about_cap``: an entity's history runs as long as the articles naming
+    it, where the corpus overview is kept to one screen.
     """
     limits = rules()["limits"]
     per = int(limits["per_article"]) if per_article is None else per_article
-    return max(1, min(int(limits["cap"]), per * max(1, n_articles)))
+    top = int(limits["cap"]) if cap is None else cap
+    return max(1, min(top, per * max(1, n_articles)))
 
 
 # Up to this many candidates the centrality sums a full cosine matrix; above it (a large archive:
@@ -239,6 +288,10 @@ def salience(entry: TimelineEntry, events: dict, articles: dict[str, Article], c
     }
     score = sum(weights[k] * v for k, v in signals.items())
     note = ", ".join(f"{k} {v:.2f}" for k, v in signals.items() if v)
+    state = rules()["state"]
+    if behind and all(is_state(e) for e in behind):
+        score *= float(state["factor"])
+        note += f"; {state['name']} x{float(state['factor']):.2f}"
     return round(score, 4), f"salience {score:.2f}: {note}"
 
 
@@ -293,11 +346,49 @@ class Query:
         return all(w in present for w in self.words)  # keywords: all of them, in any order
 
 
-def matches_about(entry: TimelineEntry, events: dict, query: Query) -> bool:
-    """The happening is about the query: the query is the actor or object of one of its clauses, or
-    its representative clause names it, or at least a third of its clauses do. A clause names it through its words, places, organisations or participants
-    (actor, object, who says so) — a clause, not its sentence: "the 2011 toppling of Kadhafi" is
-    not about the city its sentence goes on to name."""
+def antecedents(events: Sequence[Event]) -> Callable[[Event], str]:
+    """For a clause whose subject is a third-person pronoun (``about.anaphors``), the participants
+    (subject ; object) of the first main clause of the nearest earlier sentence of its article
+    whose subject is not itself such a pronoun, at most ``about.look_back`` sentences back; "" for
+    any other clause. "Jobs, born in 1955, has built ... He started Apple in 1976 ... One year
+    later he was fired": both pronouns are Jobs."""
+    spec = rules()["about"]
+    anaphors, back = frozenset(spec["anaphors"]), int(spec["look_back"])
+    first_main: dict[tuple[str, int], Event] = {}
+    for e in sorted(events, key=lambda e: (e.article, e.sentence_index, e.start, e.end)):
+        if e.role in {"main", "headline"} and e.actor.strip():
+            first_main.setdefault((e.article, e.sentence_index), e)
+    indices: dict[str, list[int]] = {}
+    for article, index in first_main:
+        indices.setdefault(article, []).append(index)
+
+    def pronoun(actor: str) -> bool:
+        return " ".join(actor.casefold().split()) in anaphors
+
+    def resolve(event: Event) -> str:
+        if not (pronoun(event.actor) or (not event.actor.strip() and pronoun(event.object))):
+            return ""  # a pronoun subject, or the subject of a passive ("she was fired")
+        earlier = [i for i in indices.get(event.article, ()) if i < event.sentence_index][-back:]
+        for index in reversed(earlier):
+            main = first_main[(event.article, index)]
+            if not pronoun(main.actor):
+                return " ; ".join(t for t in (main.actor, main.object) if t)
+        return ""
+
+    return resolve
+
+
+def matches_about(entry: TimelineEntry, events: dict, query: Query,
+                  antecedent: Callable[[Event], str] | None = None) -> bool:
+    """The happening is about the query: the query takes part in one of its clauses (actor or
+    object, or through ``antecedent`` the one a pronoun subject stands for), or the sentence of one
+    of its clauses in an article's headline or lead (``about.lead``) names it, or the sentence of
+    a subordinate clause without a subject of its own names it ("prompting Apple Corps to file suit
+    again in 1989"), or its representative clause names it, or at least a third of its clauses do. A clause names it through its words, places, organisations or participants (actor, object,
+    who says so). A clause nested in another one (a noun or subordinate event) counts by its own
+    words only: "the 2011 toppling of Kadhafi" is not about the city its sentence goes on to name."""
+    if antecedent is not None and _stands_for(entry, events, query, antecedent):
+        return True  # the query takes part as the referent of a pronoun subject
     hits = []
     for s in entry.sources:
         e = events.get(_key(s))
@@ -306,9 +397,44 @@ def matches_about(entry: TimelineEntry, events: dict, query: Query) -> bool:
             continue
         if query.names(" ; ".join(t for t in (e.actor, e.object) if t)):
             return True  # the query takes part in one of its clauses
+        if e.sentence_index <= int(rules()["about"]["lead"]) and e.sentence and \
+                query.names(e.sentence, e.places, e.organisations):
+            return True  # its article's headline or lead names the query
+        if not e.actor.strip() and e.role in {"subordinate", "reported"} and e.sentence and \
+                query.names(e.sentence, e.places, e.organisations):
+            return True  # a clause without a subject of its own ("prompting Apple Corps to file suit")
         text = " ; ".join(t for t in (e.text, e.attribution) if t)
         hits.append(query.names(text, e.places, e.organisations))
     return bool(hits) and (hits[0] or 3 * sum(hits) >= len(hits))
+
+
+def _stands_for(entry: TimelineEntry, events: dict, query: Query, antecedent: Callable[[Event], str]) -> bool:
+    """One of the entry's clauses has a pronoun subject standing for the query."""
+    for s in entry.sources:
+        e = events.get(_key(s))
+        if e is not None and (who := antecedent(e)) and query.names(who):
+            return True
+    return False
+
+
+def names_query(source: SourceRef, events: dict, query: Query) -> bool:
+    """The source's sentence names the query (its words, places or organisations)."""
+    e = events.get(_key(source))
+    if e is None:
+        return query.names(source.sentence)
+    return query.names(e.sentence or e.text, e.places, e.organisations)
+
+
+def _query_first(entry: TimelineEntry, events: dict, query: Query) -> TimelineEntry:
+    """On an ``about`` timeline an entry is told by a source naming the query (the first such, never
+    one with a boilerplate lead-in); unchanged when its representative names it already or none does."""
+    if names_query(entry.sources[0], events, query):
+        return entry
+    first = next((s for s in entry.sources if names_query(s, events, query) and boilerplate_rule(s.sentence) is None),
+                 None)
+    if first is None:
+        return entry
+    return replace(entry, sources=(first, *[s for s in entry.sources if s is not first]))
 
 
 # --------------------------------------------------------------------------- folding
@@ -429,13 +555,17 @@ def select(
                           if (e := by_key.get(_key(s))) is not None and not _reactive(e)}
     noise: dict = {}
     kept: list[TimelineEntry] = []
+    query = Query.parse(settings.about, place_table) if settings.about else None
+    resolve = antecedents(events) if settings.about else None
     for c in candidates:
         rule = entry_noise(c, by_key, happening_articles)
+        if rule == rules()["referents"]["name"] and query is not None and _stands_for(c, by_key, query, resolve):
+            rule = None  # on a timeline about X, the "she" who stands for X needs no introduction
         if rule is not None:
             for s in c.sources:
                 noise[_key(s)] = rule
             continue
-        kept.append(_representative_first(c))
+        kept.append(_representative_first(c, by_key))
 
     # 2. salience (centrality among all kept candidates, in and out of the window)
     texts = [c.sources[0].sentence for c in kept]
@@ -449,8 +579,7 @@ def select(
 
     # 3. about
     if settings.about:
-        query = Query.parse(settings.about, place_table)
-        named = [c for c in scored if matches_about(c, by_key, query)]
+        named = [c for c in scored if matches_about(c, by_key, query, resolve)]
         if not named and len(scored) > 0:
             qv = embed([settings.about])[0]
             named = [c for c in scored if float(vec_of[id(c)] @ qv) >= float(limits["about_embedding"])]
@@ -474,19 +603,37 @@ def select(
     distinct = one_per_happening(timeline_pool, vec_of, float(limits["same_happening"]))
     distinct = by_period(distinct, settings.granularity)
     n_reporting = len({s.article for c in distinct for s in c.sources}) or len(arts)
-    per = int(limits["about_per_article"]) if settings.about else None
-    size = settings.max_entries or default_max_entries(n_reporting, per)
+    if settings.about:
+        size = settings.max_entries or default_max_entries(n_reporting, int(limits["about_per_article"]),
+                                                           int(limits["about_cap"]))
+    else:
+        size = settings.max_entries or default_max_entries(n_reporting)
     chosen = distinct[:size]
     for c in distinct[size:]:
         for s in c.sources:
             noise.setdefault(_key(s), "below-max-entries")
+    chosen = [_representative_first(c, by_key, happening=True) for c in chosen]
+    if settings.about:
+        chosen = [_query_first(c, by_key, query) for c in chosen]
     return Selection(tuple(order_entries(chosen)), tuple(context), noise, size)
 
 
-def _representative_first(entry: TimelineEntry) -> TimelineEntry:
-    """Sources reordered so a clause with a boilerplate lead-in is never the first (representative)."""
-    clean = [s for s in entry.sources if boilerplate_rule(s.sentence) is None]
-    if not clean or clean[0] is entry.sources[0]:
+def _representative_first(entry: TimelineEntry, events: dict, *, happening: bool = False) -> TimelineEntry:
+    """Sources reordered so the representative (the first, the entry's text without a summary) is
+    told cleanly: never a clause with a boilerplate lead-in; with ``happening``, also a clause that
+    is a happening (``happening_signal`` above 0: not a state, a quote, a bare report frame) before
+    one that is not, and among those a headline or lead clause first. Otherwise the merging stage's
+    order (its first source is the one that dates the entry) is kept. Salience and folding read the
+    boilerplate-free representative; the happening preference applies to the chosen entries only."""
+    def rank(item):
+        i, s = item
+        e = events.get(_key(s))
+        if not happening:
+            return (boilerplate_rule(s.sentence) is not None, i)
+        told = e is not None and happening_signal(e) > 0
+        lead = e is not None and (e.role == "headline" or e.sentence_index <= 1)
+        return (boilerplate_rule(s.sentence) is not None, not told, not lead, i)
+    order = [s for _, s in sorted(enumerate(entry.sources), key=rank)]
+    if order[0] is entry.sources[0]:
         return entry
-    rest = [s for s in entry.sources if s is not clean[0]]
-    return replace(entry, sources=(clean[0], *rest))
+    return replace(entry, sources=(order[0], *[s for s in entry.sources if s is not order[0]]))

@@ -2,7 +2,9 @@
 
 The package: this module (the ``Summarizer``, its cache and the names-and-numbers guard),
 ``generation`` (the local causal LM behind it), ``grounding`` (what the prompt is told about each
-source sentence: who did what to whom, according to whom, and the words to keep).
+source sentence: who did what to whom, according to whom, and the words to keep, from its event
+record when the caller passes ``events``), ``threads`` (the overview's strands: entries grouped by
+main place or actor).
 
 Why a guard: small instruction models readily "improve" a summary with a name or a number they
 remember rather than read, and, worse, restate what they read with another meaning: roles swapped,
@@ -13,7 +15,7 @@ capitalised name must occur in the sentences it summarises) and by the meaning c
 retried once with a stricter prompt that names the checks that failed; if that is rejected too, an
 entry falls back to a source sentence with its side clauses removed (``faithfulness.compress``), a
 month paragraph is left out (repeating its entries' first lines says nothing), the overview falls
-back to its most central entries. The names of the checks that fired go into the provenance
+back to the most salient entry of each of its threads. The names of the checks that fired go into the provenance
 (``entry.extra["summary_checks"]``, ``PeriodSummary.checks``).
 
 Why a cache: generation is the only slow stage (seconds per entry on a CPU) and the weights are a
@@ -45,7 +47,9 @@ from .. import faithfulness, models
 from ..datetext import month_label, reader_date
 from ..records import TimelineEntry
 from .generation import ChatGenerator, default_threads
-from .grounding import facts_block
+from .grounding import Happening, facts_block, from_event, happening
+from .threads import salient, threads
+from .threads import settings_from as thread_settings
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 CACHE_FORMAT = "timeline-summary-cache/1"
@@ -297,7 +301,8 @@ def guard(text: str, task) -> list[faithfulness.Finding]:
     summarises (``task.sources``: source sentences for an entry, entry texts for a paragraph)."""
     found = [faithfulness.Finding("names-and-numbers", f"not in the sources: {t}")
              for t in unsupported_tokens(text, task.support)]
-    return found + faithfulness.check(text, task.sources or task.support, skip={"names-and-numbers"})
+    return found + faithfulness.check(text, task.sources or task.support, skip={"names-and-numbers"},
+                                      roles=getattr(task, "roles", ()))
 
 
 def feedback(checks: Sequence[str]) -> str:
@@ -395,6 +400,23 @@ def _source_sentences(entry: TimelineEntry) -> list[str]:
         if text and text not in seen:
             seen.append(text)
     return seen
+
+
+def _events_by_source(events: Sequence) -> dict[tuple[str, int, int], object]:
+    """Event records keyed as entries' sources are: (article, start, end) of the clause."""
+    return {(e.article, e.start, e.end): e for e in events}
+
+
+def _happenings(entry: TimelineEntry, sentences: Sequence[str], records: Mapping) -> list[Happening]:
+    """One ``Happening`` per source sentence: from the event record of its first source that has one,
+    else from the parse."""
+    out = []
+    for sentence in sentences:
+        record = next((records[k] for ref in entry.sources
+                       if re.sub(r"\s+", " ", ref.sentence).strip() == sentence
+                       and (k := (ref.article, ref.start, ref.end)) in records), None)
+        out.append(from_event(record, sentence) if record is not None else happening(sentence))
+    return out
 
 
 def _entry_text(entry: TimelineEntry) -> str:
@@ -536,6 +558,7 @@ class _Task:
     max_new_tokens: int
     fallback_rule: str = "central-sentence"
     sources: tuple[str, ...] = ()  # what the meaning checks compare against (default: support)
+    roles: tuple[faithfulness.Roles, ...] = ()  # the sources' actor / action / object (event records)
 
 
 @dataclass(frozen=True)
@@ -588,9 +611,17 @@ class Summarizer:
         """``entry`` with a one-sentence ``summary`` of its source sentences (and the guard flags)."""
         return self.summarize_entries([entry])[0]
 
-    def summarize_entries(self, entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
-        """Every entry with a guarded one-sentence summary; entries without sources are unchanged."""
-        tasks = {i: self._entry_task(e) for i, e in enumerate(entries) if _source_sentences(e)}
+    #: ``summarize_entries`` and ``summarize_overview`` take the event records (``events=``)
+    takes_events = True
+
+    def summarize_entries(self, entries: Sequence[TimelineEntry], events: Sequence = ()) -> list[TimelineEntry]:
+        """Every entry with a guarded one-sentence summary; entries without sources are unchanged.
+
+        ``events`` (``timeline.records.Event``) give the prompt each source's actor, action, object,
+        attribution and modality as the anchoring stage read them; a source without a record is read
+        from its parse."""
+        records = _events_by_source(events)
+        tasks = {i: self._entry_task(e, records) for i, e in enumerate(entries) if _source_sentences(e)}
         results = self._run(tasks, desc="entry summaries")
         out = []
         for i, entry in enumerate(entries):
@@ -613,11 +644,14 @@ class Summarizer:
         """``summarize_period`` for several periods at once (batched: much faster than one by one)."""
         return self._summarize_spans("period", list(groups.items()))
 
-    def summarize_overview(self, entries: Sequence[TimelineEntry], label: str | None = None) -> PeriodSummary:
-        """A paragraph about the whole window; ``label`` defaults to the entries' years ("2014\u20132016")."""
+    def summarize_overview(self, entries: Sequence[TimelineEntry], label: str | None = None,
+                           events: Sequence = ()) -> PeriodSummary:
+        """A paragraph about the whole window, told as its threads (``threads.threads``: one per main
+        place or actor, from the entries' places and the ``events`` records' actors); ``label``
+        defaults to the entries' years ("2014\u20132016")."""
         if label is None:
             label = years_label(entries)
-        return self._summarize_spans("overview", [(label, entries)])[0]
+        return self._summarize_spans("overview", [(label, entries)], _events_by_source(events))[0]
 
     def report(self) -> dict[str, int]:
         """Counts so far: accepted / guarded / extractive per kind, cache hits and misses."""
@@ -634,23 +668,28 @@ class Summarizer:
 
     # ---- building tasks --------------------------------------------------------------------------
 
-    def _entry_task(self, entry: TimelineEntry) -> _Task:
+    def _entry_task(self, entry: TimelineEntry, records: Mapping | None = None) -> _Task:
         sentences = _source_sentences(entry)
         strict = "entry_strict"
         fields = {"sources": _bullets(sentences)}
+        happenings = _happenings(entry, sentences, records or {})
         if "{facts}" in prompt_config()["templates"][self.entry_template]["user"]:
-            fields["facts"] = facts_block(sentences)
+            fields["facts"] = facts_block(sentences, happenings)
+        roles = tuple(faithfulness.Roles(h.actor, h.action, h.object) for h in happenings)
         return _Task(kind="entry", templates=(self.entry_template, strict),
                      fields=fields, support=tuple(sentences),
                      fallback=fallback_sentence(sentences), first_sentence=True,
-                     max_new_tokens=self.max_new_tokens, fallback_rule="compressed-sentence")
+                     max_new_tokens=self.max_new_tokens, fallback_rule="compressed-sentence", roles=roles)
 
-    def _span_task(self, kind: str, label: str, entries: Sequence[TimelineEntry]) -> tuple[_Task, tuple[str, ...]] | None:
+    def _span_task(self, kind: str, label: str, entries: Sequence[TimelineEntry],
+                   records: Mapping | None = None) -> tuple[_Task, tuple[str, ...]] | None:
         templates = prompt_config()["templates"]
         limit = templates[kind]["max_items"]
         usable = [(i, e) for i, e in enumerate(entries) if _entry_text(e)]
         if not usable or (kind == "period" and len(usable) < 2):
             return None  # a month paragraph needs two entries to say more than its one entry does
+        if kind == "overview" and "{threads}" in templates[kind]["user"]:
+            return self._threads_task(label, [e for _, e in usable], records or {})
         # the most reported entries when there are too many; then back in timeline order
         chosen = sorted(usable, key=lambda ie: (-len(ie[1].sources), ie[0]))[:limit]
         chosen = [e for _, e in sorted(chosen, key=lambda ie: ie[0])]
@@ -671,8 +710,45 @@ class Summarizer:
                      fallback_rule="central-entries" if kind == "overview" else "guard", sources=tuple(texts))
         return task, tuple(e.date for e in chosen)
 
-    def _summarize_spans(self, kind: str, groups: list[tuple[str, Sequence[TimelineEntry]]]) -> list[PeriodSummary]:
-        tasks = {i: self._span_task(kind, label, entries) for i, (label, entries) in enumerate(groups)}
+    def _threads_task(self, label: str, entries: Sequence[TimelineEntry],
+                      records: Mapping) -> tuple[_Task, tuple[str, ...]]:
+        """The overview as threads: each thread's most salient entries, with reader dates, under the
+        thread's name; the fallback is each thread's most salient entry, in timeline order."""
+        config = prompt_config()
+        template = config["templates"]["overview"]
+        settings = thread_settings(config.get("threads", {}))
+        strands = threads(entries, records, settings)
+        shown = render_label(label)
+        blocks, chosen, ranked = [], [], []
+        for strand in strands:
+            picked = salient(strand, settings.per_thread)
+            chosen.extend(picked)
+            ranked.append(list(salient(strand, len(strand.entries))))
+            title = strand.name or template["rest_title" if len(strands) > 1 else "only_title"]
+            blocks.append(f"{title}:\n" + _bullets(f"{_render_date(e)}: {_entry_text(e)}" for e in picked))
+        texts = [_entry_text(e) for e in chosen]
+        support = [shown, *(s.name for s in strands if s.name), *(_render_date(e) for e in chosen), *texts,
+                   *(s for e in chosen for s in _source_sentences(e))]
+        order = {id(e): i for i, e in enumerate(entries)}
+        # the fallback: the most salient entry of every thread (and of the next ones, in turn, until there
+        # are three), in timeline order
+        leads: list[TimelineEntry] = []
+        for rank in range(max(map(len, ranked))):
+            if len(leads) >= max(3, len(strands)):
+                break
+            leads.extend(r[rank] for r in ranked if rank < len(r) and (rank == 0 or len(leads) < 3))
+        leads = leads[:max(3, len(strands))]
+        fallback = " ".join(_entry_text(e) for e in sorted(leads, key=lambda e: order[id(e)]))
+        task = _Task(kind="overview", templates=("overview", "overview_strict"),
+                     fields={"label": shown, "threads": "\n".join(blocks), "items": "\n".join(blocks)},
+                     support=tuple(support), fallback=fallback, first_sentence=False,
+                     max_new_tokens=template["max_new_tokens"], fallback_rule="thread-leads", sources=tuple(texts))
+        ordered = sorted(chosen, key=lambda e: order[id(e)])
+        return task, tuple(e.date for e in ordered)
+
+    def _summarize_spans(self, kind: str, groups: list[tuple[str, Sequence[TimelineEntry]]],
+                         records: Mapping | None = None) -> list[PeriodSummary]:
+        tasks = {i: self._span_task(kind, label, entries, records) for i, (label, entries) in enumerate(groups)}
         results = self._run({i: t[0] for i, t in tasks.items() if t is not None}, desc=f"{kind} summaries")
         out = []
         for i, (label, _) in enumerate(groups):

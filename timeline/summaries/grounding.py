@@ -7,8 +7,9 @@ attempt, plan or expectation, possibility, approximations such as "nearly" or "m
 total's "since"/"as of"). The prompt shows these as one line per sentence beside the sentences
 themselves.
 
-``Happening`` has the fields the anchoring issue's event records carry (actor, trigger, object,
-attribution, modality); when those land, ``facts_block`` takes them instead of re-reading the parse.
+``Happening`` has the fields the anchoring stage's event records carry (``timeline.records.Event``:
+actor, trigger, object, attribution, modality); ``from_event`` takes a record's fields, and the parse
+only for the qualifier words the record does not keep ("nearly", "since August 1").
 The word tables are the guard's (``resources/faithfulness.toml``): what the prompt asks the model to
 keep is exactly what the guard checks.
 """
@@ -32,6 +33,7 @@ class Happening:
     object: str = ""
     attribution: str = ""  # who says so ("the military", "Amaq news agency")
     modality: tuple[str, ...] = ()  # words that qualify it: "not", "trying to", "expected to", "nearly", "since August 1"
+    status: str = ""  # the event record's modality when it is not a plain assertion: "planned", "negated", ...
 
 
 def _phrase(token: "Token | None", limit: int = 8) -> str:
@@ -39,7 +41,8 @@ def _phrase(token: "Token | None", limit: int = 8) -> str:
         return ""
     drop = {g.i for t in token.subtree if t.dep_ in {"relcl", "acl", "appos", "advcl"} and t is not token
             for g in t.subtree}
-    words = [t for t in sorted(token.subtree, key=lambda t: t.i) if t.i not in drop and not t.is_punct]
+    words = [t for t in sorted(token.subtree, key=lambda t: t.i) if t.i not in drop
+             and not (t.is_punct and t.text not in {"-", "/", "'", "’"})]  # "Al-Qaidi" keeps its hyphen
     text = "".join(t.text_with_ws for t in words[:limit]).strip()
     return text + (" ..." if len(words) > limit else "")
 
@@ -110,6 +113,25 @@ def happening(sentence: str) -> Happening:
                      modality=_qualifiers(list(sent), verb))
 
 
+def from_event(event, sentence: str | None = None) -> Happening:
+    """The structure of an event record (``timeline.records.Event``): its actor, trigger, object,
+    attribution and modality, with the qualifier words of its sentence read from the parse. A field
+    the record leaves empty, or gives in other spacing than the sentence's, is taken from the parse."""
+    text = sentence or event.sentence or event.text
+    parsed = happening(text)
+    status = event.modality if event.modality and event.modality != "asserted" else ""
+
+    def words_of(phrase: str, fallback: str) -> str:
+        # the record's phrase as the sentence writes it; a record joins its tokens with spaces
+        # ("Ali Al - Qaidi"), which the model would copy: then the parse's phrase is shown
+        return phrase if phrase and phrase in text else fallback
+
+    return Happening(action=words_of(event.trigger, parsed.action), actor=words_of(event.actor, parsed.actor),
+                     object=words_of(event.object, parsed.object),
+                     attribution=words_of(event.attribution, parsed.attribution),
+                     modality=parsed.modality, status=status)
+
+
 def render(h: Happening) -> str:
     """One prompt line: "who: ... | did: ... | to/what: ... | says who: ... | keep: ..."."""
     parts = [f"who: {h.actor or '(not said)'}", f"did: {h.action}"]
@@ -117,6 +139,8 @@ def render(h: Happening) -> str:
         parts.append(f"what: {h.object}")
     if h.attribution:
         parts.append(f"says who: {h.attribution}")
+    if h.status:
+        parts.append(f"status: {h.status}")
     if h.modality:
         parts.append("keep: " + ", ".join(f'"{m}"' for m in h.modality))
     return " | ".join(parts)
