@@ -26,7 +26,8 @@ def test_help_lists_subcommands():
     assert "run" in proc.stdout and "tag" in proc.stdout and "python -m timeline" in proc.stdout
 
 
-@pytest.mark.parametrize("command, options", [("run", ["--figures", "--no-summaries", "--model", "--out"]),
+@pytest.mark.parametrize("command, options", [("run", ["--figures", "--no-summaries", "--model", "--out", "--scheduler",
+                                                       "--partition-size", "--workdir"]),
                                               ("tag", ["--date", "--json"])])
 def test_subcommand_help_is_complete(command, options, capsys):
     with pytest.raises(SystemExit) as exc:
@@ -131,7 +132,8 @@ def test_run_passes_options_to_pipeline(tmp_path, monkeypatch):
     (args, kwargs), = calls
     assert args == (seeds, tmp_path / "o", tmp_path / "f")
     assert kwargs == {"model": "small", "summaries": False, "progress": True, "since": None, "until": None,
-                      "max_entries": None, "granularity": "day", "about": None}
+                      "max_entries": None, "granularity": "day", "about": None, "scheduler": "auto",
+                      "workdir": None, "partition_size": None}
     calls.clear()
     assert cli.main(["run", str(seeds), "--no-figures", "--quiet"]) == 0
     (args, kwargs), = calls
@@ -141,6 +143,11 @@ def test_run_passes_options_to_pipeline(tmp_path, monkeypatch):
     _args, kwargs = calls[-1]
     assert (kwargs["since"], kwargs["until"]) == (date(2015, 6, 1), date(2016, 12, 31))
     assert cli.main(["run", str(seeds), "--since", "2017-01-01", "--until", "2016-01-01"]) == 2
+    assert cli.main(["run", str(seeds), "--scheduler", "tcp://10.0.0.5:8786", "--partition-size", "64",
+                     "--workdir", str(tmp_path / "w"), "--quiet"]) == 0
+    _args, kwargs = calls[-1]
+    assert (kwargs["scheduler"], kwargs["partition_size"], kwargs["workdir"]) == ("tcp://10.0.0.5:8786", 64,
+                                                                                  str(tmp_path / "w"))
 
 
 def test_run_rejects_unknown_model(tmp_path, capsys):

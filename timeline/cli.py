@@ -164,6 +164,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"--model: not one of {', '.join(names)} nor an existing path: {args.model}")
     if args.since and args.until and args.since > args.until:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
+    from .cluster import SchedulerUnavailable
     from .pipeline import check_output_folders, run_pipeline
     from .publish import OutputBusy, OutputError
 
@@ -192,6 +193,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"error: {loggable(exc)}", file=sys.stderr)
         return EXIT_BUSY
     except OutputError as exc:
+        raise UsageError(str(exc)) from None
+    except SchedulerUnavailable as exc:
         raise UsageError(str(exc)) from None
     return 0
 

@@ -38,8 +38,8 @@ class EngineSettings:
 
     scheduler: str = "auto"  # auto | synchronous | local | tcp://HOST:PORT
     partition_size: int = 16  # articles per task (and per partition file)
-    #: ``auto`` uses a LocalCluster from this many articles on (benchmarks/bench_engine.py measures it).
-    local_threshold: int = 200
+    #: ``auto`` uses a LocalCluster from this many articles on (why this number: benchmarks/NOTES_engine.md).
+    local_threshold: int = 1000
     workers: int | None = None  # LocalCluster worker processes (default: the usable cores)
     in_flight: int = 2  # partitions queued per worker at once
     workdir: Path | None = None  # partition files (default: <cache root>/partitions-work)
@@ -56,6 +56,10 @@ def check_scheduler(value: str) -> str:
         return value
     raise ValueError(f"scheduler {value!r}: expected auto, synchronous, local or tcp://HOST:PORT "
                      "(the address of a running dask scheduler)")
+
+
+class SchedulerUnavailable(RuntimeError):
+    """The dask scheduler given by address cannot be reached; the message says which and what to do."""
 
 
 @dataclass
@@ -91,10 +95,15 @@ def estimate_articles(source: Any, *, stop_at: int | None = None) -> int:
 
     if isinstance(source, Corpus) or is_dataframe(source):
         return len(source)
+    from .corpus.metadata import input_rules
+
+    rules = input_rules()["files"]
     path = Path(source)
     files = sorted(path.iterdir()) if path.is_dir() else [path]
     total = 0
     for entry in files:
+        if entry.name.lower() == rules["metadata"] or entry.name in rules.get("companions", ()):
+            continue
         kind = kind_of(entry.name)
         if kind in ("text", "html") and not entry.name.startswith("."):
             total += 1
@@ -118,17 +127,26 @@ def default_workdir() -> Path:
     return cache_root() / "partitions-work"
 
 
+def choose_scheduler(source: Any, engine: EngineSettings) -> str:
+    """``in-process`` (today's path, no Dask), or the scheduler ``engine`` names; ``auto`` picks
+    ``local`` from ``engine.local_threshold`` articles on (a loaded Corpus always runs in process)."""
+    from .corpus import Corpus
+
+    if engine.scheduler != "auto":
+        return engine.scheduler
+    if isinstance(source, Corpus):
+        return "in-process"
+    small = estimate_articles(source, stop_at=engine.local_threshold) < engine.local_threshold
+    return "in-process" if small else "local"
+
+
 def per_article_stages(source: Any, engine: EngineSettings, *, progress: bool = False):
     """(corpus, place table, EventStages, Work) of ``source`` (a path, a DataFrame or a loaded Corpus)."""
     from . import places
     from .corpus import Corpus, load_corpus
     from .pipeline import corpus_folder, event_stages
 
-    scheduler = engine.scheduler
-    if scheduler == "auto":
-        small = isinstance(source, Corpus) or estimate_articles(source, stop_at=engine.local_threshold) \
-            < engine.local_threshold
-        scheduler = "in-process" if small else "local"
+    scheduler = choose_scheduler(source, engine)
     if scheduler == "in-process":
         corpus = source if isinstance(source, Corpus) else load_corpus(source)
         table = places.load_table(corpus_folder(corpus))
@@ -180,14 +198,24 @@ def _client(scheduler: str, engine: EngineSettings, work: Work):
     cluster = None
     if scheduler == "local":
         n = engine.workers or usable_cores()
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                               silence_logs=logging.ERROR)
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                               dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
         client = Client(cluster)
     else:
-        client = Client(scheduler, timeout="30s")
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerUnavailable(
+                f"--scheduler {scheduler}: no dask scheduler answers there ({exc}); start one "
+                f"(dask scheduler, then dask worker {scheduler}) or use --scheduler auto") from None
     info = client.scheduler_info()
     work.workers = len(info.get("workers", {}))
-    work.dashboard = client.dashboard_link if "dashboard" in info.get("services", {}) else None
+    if "dashboard" in info.get("services", {}):
+        import importlib.util
+
+        work.dashboard = client.dashboard_link
+        if importlib.util.find_spec("bokeh") is None:
+            work.dashboard += " (its pages need bokeh, not installed here)"
     return client, cluster
 
 
@@ -209,13 +237,14 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
     table = None
     settings = ""
     client = cluster = None
-    bar = _Progress(progress, estimate_articles(source))
+    bar = None
     sizes: dict[str, int] = {}
     try:
         if scheduler != "synchronous":
             client, cluster = _client(scheduler, engine, work)
             log.log(level, "dask scheduler %s, %d workers; dashboard: %s", client.scheduler.address, work.workers,
-                    work.dashboard or "off (the dashboard needs bokeh, which is not installed)")
+                    work.dashboard or "off")
+        bar = _Progress(progress, estimate_articles(source))
         limit = max(1, work.workers or 1) * engine.in_flight
         pending: dict = {}  # future -> key
 
@@ -248,7 +277,7 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
                 work.computed += 1
                 bar.add(len(chunk), reused=work.reused, computed=work.computed)
                 continue
-            future = client.submit(run_partition, chunk, table, key=f"timeline-partition-{key}", retries=2)
+            future = client.submit(run_partition, chunk, table, key=f"timeline-partition-{key}")
             pending[future] = key
             running.add(future)
             while len(pending) >= limit:
@@ -256,7 +285,8 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
         while client is not None and pending:
             collect(next(running))
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
         if client is not None:
             client.close()
         if cluster is not None:

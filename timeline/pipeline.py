@@ -1,6 +1,7 @@
 """The whole job: a folder of articles in, a dated, ordered, summarized timeline out.
 
-``build_timeline`` runs the stages in memory (no files written besides the summary cache), so
+``build_timeline`` runs the stages in memory (no files written besides the summary cache, and the
+partition files when a Dask scheduler runs the per-article stages: ``timeline.cluster``), so
 notebooks and other programs can inspect every intermediate record. ``run_pipeline`` adds the I/O
 edges: it writes every output file and figure. Each stage lives in its own module; this one only
 wires them together.
