@@ -1,6 +1,6 @@
 """Event merging at scale: pair generation blocked by date window against the earlier sweep and all pairs.
 
-    python benchmarks/bench_merge.py [--events 10000] [--years 20] [--seed 0] [--profile]
+    python benchmarks/bench_merge.py [--events 10000] [--years 20] [--seed 0] [--profile] [--windows 1,5,20,100]
 
 The corpus: the real events of seeds/ (load, date, tag, extract), copied into synthetic articles
 until ``--events`` events, each copy moved by a whole number of years (0 .. ``--years``-1, its
@@ -14,7 +14,9 @@ Printed, all measured in this run:
   ``previous_compatible_pairs``, the code of merging._Pairs.compatible_pairs before the blocking),
   (c) the blocked generation now in timeline.merging;
 - the whole merge_events with the previous code and with the current one, and whether the entries
-  are identical. (Besides the blocking, ``stretch_start`` is now computed once per event, not once
+  are identical;
+- with ``--windows``: merge cost per event against the events per date window (``window_scaling``).
+  (Besides the blocking, ``stretch_start`` is now computed once per event, not once
   per pair: it ran a regular expression over the sentence at every date check.)
 """
 from __future__ import annotations
@@ -116,12 +118,51 @@ def _entries_key(entries):
     return [dataclasses.astuple(e) for e in entries]
 
 
+def window_scaling(n: int, spreads: list[int], seed: int) -> None:
+    """Cost per event against events per date window: the same number of events spread over more
+    or fewer years (more years, smaller windows), merged with merge_events (windows in this process).
+
+    Columns: the spread; windows; events per window as an event sees it (the mean size of the
+    window each event sits in) and the largest; the corpus-wide part (per-event facts and vectors,
+    ``_Pairs``) and the windowed part (``date_windows`` + ``merge_window`` per batch), in
+    microseconds per event; last, the pair work done as one piece over the whole corpus (the
+    code before the windows), for comparison.
+    """
+    print(f"\ncost per event vs events per window ({n} events; windows packed by merge_events)")
+    print(f"{'years':>6} {'windows':>8} {'ev/window':>10} {'largest':>8} {'corpus-wide':>12} {'windows':>9} "
+          f"{'total us/event':>15} {'one piece':>10}")
+    for years in spreads:
+        events = synthetic_events(n, years, seed)
+        unique = {}
+        for e in events:
+            if e.value is not None and e.first_day is not None and e.last_day is not None:
+                unique.setdefault(merging._event_key(e), e)
+        dated = [unique[k] for k in sorted(unique)]
+        merging.date_windows(dated)  # warms the per-event caches (stretch_start) for both timings
+        t0 = time.perf_counter()
+        pairs = merging._Pairs(dated, fake_embed, merging.DEFAULT_THRESHOLD)
+        t1 = time.perf_counter()
+        windows, compatible = merging._windows_and_pairs(dated)
+        for batch, numbers in merging._batches(windows, merging.WINDOW_EVENTS):
+            merging.merge_window(pairs.subset(batch, [p for w in numbers for p in compatible[w]]))
+        t2 = time.perf_counter()
+        merging.merge_window(pairs)  # the whole corpus as one piece, as before the windows
+        t3 = time.perf_counter()
+        seen = sum(len(w) ** 2 for w in windows) / len(dated)
+        print(f"{years:>6} {len(windows):>8} {seen:>10.1f} {max(map(len, windows)):>8} "
+              f"{1e6 * (t1 - t0) / len(dated):>12.0f} {1e6 * (t2 - t1) / len(dated):>9.0f} "
+              f"{1e6 * (t2 - t0) / len(dated):>15.0f} {1e6 * (t3 - t2) / len(dated):>10.0f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--years", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--windows", default="", metavar="YEARS,...",
+                        help="also print cost per event against events per window, for these spreads in years "
+                             "(e.g. 1,2,5,20,100)")
     args = parser.parse_args(argv)
 
     events = synthetic_events(args.events, args.years, args.seed)
@@ -185,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"merge_events: previous sweep {old_merge:.2f} s, blocked {new_merge:.2f} s "
           f"({old_merge / max(new_merge, 1e-9):.1f}x); {len(new_entries)} entries; identical entries: "
           f"{_entries_key(new_entries) == _entries_key(old_entries)}")
+    if args.windows:
+        window_scaling(args.events, [int(y) for y in args.windows.split(",")], args.seed)
     return 0
 
 

@@ -103,6 +103,12 @@ pair scores, the same-article links and both cosine histograms):
   last week announced it had started an air campaign in Sirte" (0.392) — share a start day, which
   is itself strong evidence; no other stretch pair of the seeds is compatible.
 
+Date windows: no pair of events on incompatible dates is ever linked, so the dated events fall apart
+into independent windows (``date_windows``, connected components of the date-compatible pairs); the
+per-event facts that look at the whole corpus (rare words, an article's sentence order, the
+embeddings) are computed once, then each window is grouped on its own (``merge_window``, a pure
+function, runnable as a Dask task) with the same entries as one pass over the whole corpus.
+
 Only dated events become entries; undated events (value None) are context and are not returned (the
 pipeline keeps them in events.csv). An entry is dated by its most specific member (explicit before
 report-dated, finer before coarser, then the earliest: ``_specificity``); an anchored duration is placed at the start of its stretch
@@ -157,6 +163,7 @@ STRETCH_THRESHOLD = 0.35
 COARSE_PENALTY = 0.05  # added to the threshold when a date is coarser than a month
 DATE_TOLERANCE_DAYS = 1
 STRETCH_MAX_START_DAYS = 7  # a begin verb dates a stretch's start only to within a week
+WINDOW_EVENTS = 2000  # date windows are packed into merge tasks of about this many events
 REPORT_LAG_DAYS = 2
 # A word is rare when at most this many dated sentences use it, or this share of them (so that in a
 # big corpus where ten wires repeat "29 strikes", "29" still counts as evidence).
@@ -524,6 +531,46 @@ class _Pairs:
             if before is not None and self.previous[before] is not None and juxtaposes(dated[before].text):
                 self.bridged[j] = self.previous[before]
 
+    # How ``subset`` carries each attribute: indexed like ``dated`` (one value per event); lists or
+    # maps of event indices (renumbered); the same for every event. An attribute in none of these
+    # makes ``subset`` refuse (so a new per-event fact cannot be forgotten by the windows).
+    _PER_EVENT = ("dated", "vectors", "rare", "names", "specific", "article_rare", "cities", "weights", "cue")
+    _INDEX_LISTS = ("previous",)
+    _INDEX_MAPS = ("bridged",)
+    _SHARED = ("threshold", "own_stem")
+
+    def subset(self, indices: Sequence[int], compatible: Sequence[tuple[int, int]] | None = None) -> "_Pairs":
+        """The same pairs restricted to ``dated[indices]`` (ascending), renumbered from 0.
+
+        Every per-event value is the corpus-wide one (rare words counted over the whole corpus,
+        an article's previous dated sentence even when it lies in another window; None then), so
+        the subset scores its pairs exactly as the whole does. ``compatible``: the date-compatible
+        pairs among ``indices`` (as ``date_windows`` found them, in ``dated`` numbering), so the
+        subset does not look for them again.
+        """
+        index = list(indices)
+        if index != sorted(set(index)):
+            raise ValueError("subset indices must be distinct and ascending")
+        known = (*self._PER_EVENT, *self._INDEX_LISTS, *self._INDEX_MAPS, *self._SHARED, "date_checks", "known_pairs")
+        unknown = sorted(name for name in vars(self) if name not in known)
+        if unknown:
+            raise TypeError(f"_Pairs.subset: attribute(s) {unknown} not declared in _PER_EVENT, _INDEX_LISTS, "
+                            "_INDEX_MAPS or _SHARED")
+        local = {i: k for k, i in enumerate(index)}
+        part = _Pairs.__new__(_Pairs)
+        for name, value in vars(self).items():
+            if name in self._PER_EVENT:
+                value = value[index] if isinstance(value, np.ndarray) else [value[i] for i in index]
+            elif name in self._INDEX_LISTS:
+                value = [local.get(value[i]) if value[i] is not None else None for i in index]
+            elif name in self._INDEX_MAPS:
+                value = {local[j]: local[k] for j, k in value.items() if j in local and k in local}
+            elif name not in self._SHARED:
+                continue
+            setattr(part, name, value)
+        part.known_pairs = None if compatible is None else sorted((local[i], local[j]) for i, j in compatible)
+        return part
+
     def cosine(self, i: int, j: int) -> float:
         if i == j:
             return 1.0
@@ -616,6 +663,8 @@ class _Pairs:
         any rule of ``dates_compatible`` allows a later-starting event. So the cost grows with the
         events per window, not with the square of all events. ``date_checks`` counts the checks.
         """
+        if getattr(self, "known_pairs", None) is not None:  # a window's, found by date_windows
+            return list(self.known_pairs)
         dated = self.dated
         by_start = sorted(range(len(dated)), key=lambda i: (dated[i].first_day, i))
         starts = [dated[i].first_day.toordinal() for i in by_start]
@@ -830,6 +879,8 @@ def merge_events(
     threshold: float = DEFAULT_THRESHOLD,
     embed: Callable[[Sequence[str]], np.ndarray] | None = None,
     table: PlaceTable | None = None,
+    window_events: int | None = WINDOW_EVENTS,
+    scheduler=None,
 ) -> list[TimelineEntry]:
     """Timeline entries for the dated events, same happenings merged; in ``order_entries`` order.
 
@@ -838,6 +889,13 @@ def merge_events(
     there are at least two dated events). ``table`` is the corpus's alias table (``places.PlaceTable``:
     place kinds and parents, ``[names]`` spellings; default: the table in force, ``places.using``).
     Undated events are skipped. The same events in any input order give the same entries.
+
+    The corpus-wide work (which words are rare, each article's sentence order, the embeddings: all
+    per event) is done once; the pair work then runs per date window (``date_windows``), windows
+    packed into tasks of about ``window_events`` events (``window_batches``). ``scheduler`` None
+    runs the tasks in this process; otherwise each task calls ``merge_window`` on Dask: a running
+    scheduler's "tcp://HOST:PORT", or whatever ``dask.compute`` takes ("synchronous", "threads",
+    "processes", a ``distributed.Client``). The entries are the same either way.
     """
     if not 0.0 <= threshold <= 2.0:
         raise ValueError(f"threshold must be between 0 and 2 (cosine + evidence bonus), got {threshold}")
@@ -849,9 +907,101 @@ def merge_events(
     table = place_tables.current() if table is None else table
     with place_tables.using(table):  # city_of / scene_places read the table in force
         pairs = _Pairs(dated, embed, threshold, table)
+        windows, compatible = _windows_and_pairs(dated)
+        tasks = [pairs.subset(batch, [pair for w in windows_of for pair in compatible[w]])
+                 for batch, windows_of in _batches(windows, window_events)]
+        if scheduler is None or len(tasks) < 2:
+            merged = [merge_window(task, table) for task in tasks]
+        else:
+            merged = _on_dask(tasks, table, scheduler)
+    return order_entries([entry for entries in merged for entry in entries])
+
+
+def _on_dask(tasks: list["_Pairs"], table: PlaceTable, scheduler) -> list[list[TimelineEntry]]:
+    """``merge_window`` of each task as Dask tasks; ``scheduler`` "tcp://HOST:PORT" connects to that
+    scheduler for the time of the computation, anything else goes to ``dask.compute`` as it is."""
+    import dask
+
+    delayed = [dask.delayed(merge_window, pure=True)(task, table) for task in tasks]
+    if isinstance(scheduler, str) and scheduler.startswith("tcp://"):
+        from distributed import Client
+
+        with Client(scheduler, timeout="30s", set_as_default=False) as client:
+            return list(dask.compute(*delayed, scheduler=client))
+    return list(dask.compute(*delayed, scheduler=scheduler))
+
+
+def date_windows(dated: Sequence[Event]) -> list[list[int]]:
+    """``dated`` split into independent date windows: lists of indices, each in ascending order,
+    the windows ordered by their first index.
+
+    A window is a connected component of the date-compatible pairs (``dates_compatible``, found
+    with the blocked sweep of ``_Pairs.compatible_pairs``): every pair that could merge lies inside
+    one window, and every step of grouping (links, joins) involves only compatible events, so
+    merging each window on its own gives the entries of merging the whole corpus at once.
+    """
+    return _windows_and_pairs(dated)[0]
+
+
+def _windows_and_pairs(dated: Sequence[Event]) -> tuple[list[list[int]], list[list[tuple[int, int]]]]:
+    """The date windows and, for each, its compatible pairs (in ``dated`` numbering)."""
+    shell = _Pairs.__new__(_Pairs)
+    shell.dated = list(dated)
+    pairs = shell.compatible_pairs()
+    parent = list(range(len(dated)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in pairs:
+        ri, rj = root(i), root(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    members: dict[int, list[int]] = {}
+    for i in range(len(dated)):
+        members.setdefault(root(i), []).append(i)
+    order = sorted(members)
+    number = {r: k for k, r in enumerate(order)}
+    found: list[list[tuple[int, int]]] = [[] for _ in order]
+    for i, j in pairs:
+        found[number[root(i)]].append((i, j))
+    return [members[r] for r in order], found
+
+
+def window_batches(windows: Sequence[Sequence[int]], target: int | None) -> list[list[int]]:
+    """Consecutive windows packed into batches of at least ``target`` events (a window is never
+    cut; None or 0: one batch per window), so thousands of one-sentence windows make a few tasks."""
+    return [batch for batch, _ in _batches(windows, target)]
+
+
+def _batches(windows: Sequence[Sequence[int]], target: int | None) -> list[tuple[list[int], list[int]]]:
+    """(events of the batch, ascending; numbers of its windows) for ``window_batches``."""
+    if not target:
+        return [(list(w), [k]) for k, w in enumerate(windows)]
+    batches: list[tuple[list[int], list[int]]] = []
+    current: list[int] = []
+    numbers: list[int] = []
+    for k, window in enumerate(windows):
+        current.extend(window)
+        numbers.append(k)
+        if len(current) >= target:
+            batches.append((sorted(current), numbers))
+            current, numbers = [], []
+    if current:
+        batches.append((sorted(current), numbers))
+    return batches
+
+
+def merge_window(pairs: "_Pairs", table: PlaceTable | None = None) -> list[TimelineEntry]:
+    """The entries of one date window (or a batch of whole windows), ``pairs`` its ``_Pairs.subset``,
+    with ``table`` in force (default: the one in force already): a pure function of its arguments,
+    so windows run as independent tasks, in another process too."""
+    with place_tables.using(place_tables.current() if table is None else table):
         groups, used = _groups(pairs)
-        entries = [_entry(pairs, group, used[group[0]]) for group in groups]
-    return order_entries(entries)
+        return [_entry(pairs, group, used[group[0]]) for group in groups]
 
 
 @dataclass(frozen=True)

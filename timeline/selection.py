@@ -248,12 +248,22 @@ def default_max_entries(n_articles: int, per_article: int | None = None, cap: in
     return max(1, min(top, per * max(1, n_articles)))
 
 
+# Up to this many candidates the centrality sums a full cosine matrix; above it (a large archive:
+# the matrix would be n x n floats) the same sums come from one sum vector, in time and memory n x dim.
+CENTRALITY_MATRIX_MAX = 2048
+
+
 def _centrality(vectors: np.ndarray) -> np.ndarray:
+    """Each row's rank (0..1) by its mean cosine to the other rows."""
     n = len(vectors)
     if n < 2:
         return np.ones(n)
-    sims = vectors @ vectors.T
-    mass = (sims.sum(axis=1) - np.diag(sims)) / (n - 1)
+    if n <= CENTRALITY_MATRIX_MAX:
+        sims = vectors @ vectors.T
+        mass = (sims.sum(axis=1) - np.diag(sims)) / (n - 1)
+    else:  # sum_j v_i.v_j - v_i.v_i, as a product with the sum of all rows (float64)
+        rows = np.asarray(vectors, dtype=np.float64)
+        mass = (rows @ rows.sum(axis=0) - np.einsum("ij,ij->i", rows, rows)) / (n - 1)
     order = np.argsort(np.argsort(mass, kind="stable"), kind="stable")
     return order / (n - 1)
 
@@ -447,6 +457,37 @@ def fold(kept: TimelineEntry, other: TimelineEntry, why: str) -> TimelineEntry:
     return replace(kept, sources=kept.sources + extra_sources, places=places, merge_note=note)
 
 
+def one_per_happening(ranked: Sequence[TimelineEntry], vec_of: dict, same_happening: float) -> list[TimelineEntry]:
+    """``ranked`` (most salient first) with each candidate folded into the first kept entry of the
+    same time (``_same_time``) whose vector has cosine >= ``same_happening`` with its own; ``vec_of``
+    maps ``id(entry)`` to its vector (updated for the folded entries).
+
+    Kept entries are indexed by calendar value and, for day entries, by day: the only ones
+    ``_same_time`` can accept (a fold keeps the kept entry's date), so a candidate is compared with
+    the entries of its own days, first kept first, not with the whole timeline.
+    """
+    distinct: list[TimelineEntry] = []
+    by_value: dict[str, list[int]] = {}
+    by_day: dict[int, list[int]] = {}
+    for c in ranked:
+        near = set(by_value.get(c.date, ()))
+        day = c.start.toordinal() if c.granularity == "day" and c.start is not None else None
+        if day is not None:
+            near.update(i for d in (day - 1, day, day + 1) for i in by_day.get(d, ()))
+        for i in sorted(near):
+            k = distinct[i]
+            if _same_time(k, c) and float(vec_of[id(k)] @ vec_of[id(c)]) >= same_happening:
+                distinct[i] = fold(k, c, f"same happening as {c.date} '{c.sources[0].sentence[:60]}'")
+                vec_of[id(distinct[i])] = vec_of[id(k)]
+                break
+        else:
+            by_value.setdefault(c.date, []).append(len(distinct))
+            if day is not None:
+                by_day.setdefault(day, []).append(len(distinct))
+            distinct.append(c)
+    return distinct
+
+
 def _period(entry: TimelineEntry, granularity: str) -> tuple[str, date, date] | None:
     if granularity == "day":
         return None
@@ -559,15 +600,7 @@ def select(
     context = order_entries(context_pool[: int(limits["context"])])
 
     # 4. one entry per happening, then per period, then the size
-    distinct: list[TimelineEntry] = []
-    for c in timeline_pool:
-        for i, k in enumerate(distinct):
-            if _same_time(k, c) and float(vec_of[id(k)] @ vec_of[id(c)]) >= float(limits["same_happening"]):
-                distinct[i] = fold(k, c, f"same happening as {c.date} '{c.sources[0].sentence[:60]}'")
-                vec_of[id(distinct[i])] = vec_of[id(k)]
-                break
-        else:
-            distinct.append(c)
+    distinct = one_per_happening(timeline_pool, vec_of, float(limits["same_happening"]))
     distinct = by_period(distinct, settings.granularity)
     n_reporting = len({s.article for c in distinct for s in c.sources}) or len(arts)
     if settings.about:
