@@ -275,3 +275,21 @@ def test_catch_all_lane_is_named_after_the_main_country(entries):
     abroad = [dataclasses.replace(entries[-1], places=("Kandahar",)), dataclasses.replace(entries[-1], places=())]
     assert charts.catch_all_lane(abroad) == "Afghanistan / other"
     assert charts.catch_all_lane([]) == "other"
+
+
+def test_a_late_window_and_fifty_earlier_years_leave_the_window_most_of_the_width():
+    # a corpus that mentions fifty earlier years, charted for a window late in it (--since): the
+    # "before" panel is capped, so the window keeps most of the width (it had none: add_axes failed)
+    from timeline import tag
+
+    arts = fx.articles()
+    timexes = dict(fx.timexes_by_article())
+    history = " ".join(f"In {year} it happened." for year in range(1950, 2000))
+    timexes[arts[0].id] = tuple(timexes[arts[0].id]) + tuple(tag(history, dct="2016-02-23"))
+    window = (date(2016, 8, 1), date(2016, 12, 31))
+    for fig in (charts.article_dates(arts, fx.refdates(), timexes, window=window),
+                charts.mention_density(timexes, window=window, refdates=fx.refdates())):
+        FigureCanvasAgg(fig).draw()
+        widths = sorted(ax.get_position().width for ax in fig.axes)
+        assert widths[0] > 0
+        assert _main_axes(fig).get_position().width >= 0.5

@@ -159,3 +159,18 @@ def test_committed_summaries_name_nothing_their_sources_do_not():
     for paragraph in [*summaries["months"], summaries["overview"]]:
         support = [render_label(paragraph["label"]), *(text for d in paragraph["sources"] for text in by_date[d])]
         assert unsupported_tokens(paragraph["text"], support) == [], paragraph["label"]
+
+
+def test_an_article_without_a_reference_date_is_named_and_counted(tmp_path, caplog):
+    # its events cannot be dated, so it adds nothing to the timeline; the user must hear which one
+    (tmp_path / "dated.txt").write_text(
+        "Port retaken\n\nWASHINGTON, May 7, 2009 (Reuters) - Forces retook the port on Tuesday, officials said.\n",
+        encoding="utf-8")
+    (tmp_path / "undated.txt").write_text(
+        "Talks resume\n\nNegotiators met again on Monday and said the talks would go on.\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="timeline"):
+        result = build_timeline(tmp_path, model=None)
+    assert result.refdates["dated"].best is not None and result.refdates["undated"].best is None
+    assert result.stats["articles_without_reference_date"] == 1
+    warned = [r.getMessage() for r in caplog.records if "no reference date" in r.getMessage()]
+    assert len(warned) == 1 and "undated.txt" in warned[0] and "metadata.csv" in warned[0]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m timeline run SEEDS_DIR ...`` and ``python -m timeline tag FILE ...``.
+"""Command line: ``python -m timeline run CORPUS ...`` and ``python -m timeline tag FILE ...``.
 
 Errors the user can fix (a missing file, a bad date, an --out that cannot take the outputs) end with
 a one-line message and exit code 2, never a traceback; a missing package or weight package gives
@@ -36,7 +36,7 @@ evaluation: python -m timeline.evaluate {tempeval,tls} --help
 """
 
 RUN_DESCRIPTION = """\
-Build the timeline of SEEDS_DIR: a folder of .txt / .md / .html articles (optional metadata.csv
+Build the timeline of CORPUS: a folder of .txt / .md / .html articles (optional metadata.csv
 with file,published,source,headline,note), or a .jsonl file (one article per line: text, date,
 title, id, url, source), or a .csv table with a text column. Then write the outputs: timeline.json,
 events.csv, timelinejs.json, timelinejs.csv, timeline.html (interactive), timeline.txt (tilse format),
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="build the timeline of a folder of articles and write all outputs",
                          description=RUN_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
-    run.add_argument("seeds_dir", metavar="SEEDS_DIR", help="folder of articles (.txt/.md/.html, metadata.csv), or a .jsonl or .csv file")
+    run.add_argument("seeds_dir", metavar="CORPUS", help="folder of articles (.txt/.md/.html, metadata.csv), or a .jsonl or .csv file")
     run.add_argument("--out", default="outputs", metavar="DIR", help="folder for the output files (default: outputs)")
     run.add_argument("--figures", default="figures", metavar="DIR",
                      help="folder for the PNG/SVG charts (default: figures)")
@@ -151,7 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_run(args: argparse.Namespace) -> int:
     seeds = Path(args.seeds_dir)
     if not seeds.exists():
-        raise UsageError(f"seeds folder not found: {seeds}")
+        raise UsageError(f"corpus not found: {seeds} (give a folder of .txt/.md/.html articles, or a .jsonl "
+                         "or .csv file of articles; see python -m timeline run --help)")
     if not seeds.is_dir():
         from .corpus.readers import kind_of
 

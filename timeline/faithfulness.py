@@ -411,7 +411,7 @@ def _claims(doc: "Doc") -> list[tuple["Token", "Token", list["Token"]]]:
         if t.lemma_.lower() in verbs and t.pos_ == "VERB":
             speaker = next((c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
             claim = next((c for c in t.children if c.dep_ in {"ccomp"}), None)
-            if claim is None and t.dep_ in {"parataxis", "ccomp"} and t.head is not t and t.head.pos_ in {"VERB", "AUX"}:
+            if claim is None and t.dep_ in {"parataxis", "ccomp"} and t.head.i != t.i and t.head.pos_ in {"VERB", "AUX"}:
                 claim = t.head  # "IS fighters retreated ..., military forces said, ..."
             if claim is None and t.dep_ == "ROOT":  # a quoted claim: '"...," he said.'
                 claim = next((c for c in t.children if c.dep_ in {"ccomp", "dobj"} and c.i < t.i), None)
@@ -859,7 +859,7 @@ def compress(sentence: str, *, max_words: int = 32, cache_dir: Path | None = Non
     protected = set(rules()["checks"]["negation"]["words"]) | set(rules()["checks"]["modality"]["modals"])
     candidates = []
     for t in doc:
-        if t.dep_ not in _REMOVABLE or t.head is t:
+        if t.dep_ not in _REMOVABLE or t.head.i == t.i:
             continue
         span = sorted(t.subtree, key=lambda x: x.i)
         first, last = span[0].i, span[-1].i

@@ -194,12 +194,19 @@ def build_timeline(
         log.warning("%s", loggable(str(problem)))  # a file name may hold ESC, BEL...
     _log(progress, f"loaded {len(corpus.articles)} articles ({len(corpus.errors)} problems)")
     refdates, timexes = stages.refdates, stages.timexes
+    undated = [a for a in corpus.articles if refdates[a.id].best is None]
+    for a in undated:  # its events cannot be dated, so it adds nothing to the timeline: say so
+        log.warning("%s: no reference date (no metadata date, date line, URL or file-name date, and the text "
+                    "does not pin one): its events stay undated and off the timeline; give its date in "
+                    "metadata.csv (file,published) or the input's date field", loggable(a.path))
     _log(progress, f"tagged {sum(map(len, timexes.values()))} temporal expressions")
     window = corpus_window(stages.events, [r.best for r in refdates.values()], since=since, until=until)
     predicates = apply_window(stages.events, window)
     events = list(for_timeline(predicates))
     merge_kwargs = {} if merge_threshold is None else {"threshold": merge_threshold}
-    merged = merge_events(events, table=table, **merge_kwargs)
+    # on a running cluster the merge windows are tasks too (the same entries either way)
+    remote = engine.scheduler if engine.scheduler.startswith("tcp://") else None
+    merged = merge_events(events, table=table, scheduler=remote, **merge_kwargs)
     candidates = order_entries(replace(e, in_campaign=in_campaign(e, window)) for e in merged)
     chosen = select(candidates, events, corpus.articles, settings, place_table=table)
     entries = list(chosen.entries)
@@ -210,6 +217,7 @@ def build_timeline(
     stats: dict = {
         "articles": len(corpus.articles),
         "load_errors": len(corpus.errors),
+        "articles_without_reference_date": len(undated),
         "timexes": sum(map(len, timexes.values())),
         "predicates": len(predicates),
         "events": len(events),

@@ -10,8 +10,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from ..records import Article, ReferenceDate, Timex
-from .labels import literal, _short
+from .labels import article_label, literal, _short
 from .layout import (
+    early_panel_width,
     _dated, dated_mass, _default_window, _format_date_axis, _label_rows, _ordinal, _outlier_note, _pack_rows,
     _YearSlots,
 )
@@ -46,7 +47,7 @@ def article_dates(articles: Sequence[Article], refdates: Mapping[str, ReferenceD
 
     row_h, sub = 0.75, 4  # inches per article; sub-rows for stacked mentions
     left, right = 2.6, 0.3
-    early_w = 0.55 + 0.55 * len(early_years) if early_years else 0.0
+    early_w = early_panel_width(len(early_years), 0.55, fig_w - left - right)
     gap_w = 0.18 if early_years else 0.0
     plot_h = row_h * len(articles)
     top, bottom_axis, legend_h = 0.8, 0.55, 0.45
@@ -115,7 +116,7 @@ def article_dates(articles: Sequence[Article], refdates: Mapping[str, ReferenceD
     labels = []
     for a in articles:
         head = _short(a.headline, 30) if a.headline else ""
-        labels.append(f"{a.id.split('_')[0]}  {head}".strip())
+        labels.append(f"{article_label(a.id, 16)}  {head}".strip())
     for axis in (ax, ax_early):
         if axis is None:
             continue

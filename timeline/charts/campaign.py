@@ -15,6 +15,7 @@ from ..datetext import reader_date
 from ..records import TimelineEntry
 from .labels import catch_all_lane, entry_label, entry_lane, literal, NO_PLACE_LANE, _short
 from .layout import (
+    early_panel_width,
     campaign_window, _default_window, _format_date_axis, _label_rows, _ordinal, _pack_rows, _YearSlots,
 )
 
@@ -71,7 +72,7 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
     fig_w = 15.0
     left_margin = min(max(1.2, 0.3 + 0.085 * max(len(lane) for lane in lanes + [catch_all_lane(entries)])), 2.6)
     right_margin = 0.3
-    early_w = 0.55 + 0.55 * len(slots.years) if early else 0.0
+    early_w = early_panel_width(len(slots.years), 0.55, fig_w - left_margin - right_margin) if early else 0.0
     gap_w = 0.18 if early else 0.0
     main_w = fig_w - left_margin - right_margin - early_w - gap_w
     main_days = (last - first).days + 1
@@ -171,7 +172,7 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
     ax.grid(axis="x", which="major", color="#e0e0e0", linewidth=0.5, zorder=0)
 
     fig.text(left_margin / fig_w, 1 - 0.3 / fig_h,
-             literal(title or f"Campaign timeline {first.year}–{last.year}: one lane per place"), fontsize=13,
+             literal(title or f"Timeline {first.year}–{last.year}: one lane per place"), fontsize=13,
              fontweight="bold", va="center")
     fig.text(left_margin / fig_w, 1 - 0.55 / fig_h,
              literal(f"{len(entries)} entries from {len({s.article for e in entries for s in e.sources})} articles; "

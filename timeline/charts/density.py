@@ -15,6 +15,7 @@ from matplotlib.ticker import MaxNLocator
 from ..records import ReferenceDate, Timex
 from .labels import literal
 from .layout import (
+    early_panel_width,
     _dated, dated_mass, _default_window, _format_date_axis, _mark_break, _ordinal, _outlier_note, _YearSlots,
 )
 
@@ -97,7 +98,7 @@ def mention_density(timexes_by_article: Mapping[str, Sequence[Timex]], *, spread
 
     fig_w, fig_h = 15.0, 6.3
     left, right, top, plot_h = 0.9, 0.3, 0.8, 4.0
-    early_w = 0.55 + 0.5 * len(early_years) if early_years else 0.0
+    early_w = early_panel_width(len(early_years), 0.5, fig_w - left - right)
     gap_w = 0.18 if early_years else 0.0
     fig = Figure(figsize=(fig_w, fig_h))
 

@@ -4,6 +4,8 @@ to a width.
 """
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from datetime import date
 from typing import Iterable
@@ -23,6 +25,16 @@ def _short(text: str, limit: int) -> str:
 
     text = " ".join(clean_text(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;:") + "…"
+
+
+_HASH_SUFFIX = re.compile(r"[_-][0-9a-f]{8,}$")
+
+
+def article_label(article_id: str, limit: int = 24) -> str:
+    """A short name for an article in a chart: its id without a trailing content hash
+    ("000_ebd112a8c2509409" -> "000", "apple-iphone-launch" unchanged), cut to ``limit``."""
+    name = _HASH_SUFFIX.sub("", article_id) or article_id
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 def literal(text: str) -> str:

@@ -106,6 +106,18 @@ def _format_date_axis(ax, first: date, last: date) -> None:
     ax.tick_params(axis="x", labelsize=8)
 
 
+EARLY_PANEL_MAX_SHARE = 0.35  # of the plotting width: the window of interest keeps the rest
+
+
+def early_panel_width(years: int, per_year: float, available: float) -> float:
+    """Inches for the compact "before" panel of ``years`` year slots, at most
+    ``EARLY_PANEL_MAX_SHARE`` of the ``available`` width: a corpus that mentions fifty earlier years
+    (or a --since window late in it) must not squeeze the window of interest to nothing."""
+    if years <= 0:
+        return 0.0
+    return min(0.55 + per_year * years, EARLY_PANEL_MAX_SHARE * available)
+
+
 @dataclass(frozen=True)
 class _YearSlots:
     """A compact, broken time axis: one equal-width slot per year present."""

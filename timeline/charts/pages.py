@@ -13,7 +13,7 @@ from matplotlib.patches import Rectangle
 
 from ..datetext import reader_date
 from ..records import TimelineEntry
-from .labels import date_range_text, entry_label, _fit, literal
+from .labels import article_label, date_range_text, entry_label, _fit, literal
 
 
 #: A4 portrait, in inches, for the printable summary pages.
@@ -38,7 +38,7 @@ def _place_lines(entry: TimelineEntry, limit: int = 3) -> list[str]:
 
 
 def _provenance_line(entry: TimelineEntry) -> str:
-    articles = sorted({s.article.split("_")[0] for s in entry.sources})
+    articles = sorted({article_label(s.article) for s in entry.sources})
     kind = "source sentence" if entry.extractive else ("generated" if entry.summary else "no summary")
     parts = [kind]
     if entry.guarded:
