@@ -101,7 +101,7 @@ def early_stop_comparison(model, tokenizer, model_id: str, n: int, batch: int, w
         runs[name] = (out, seconds / len(entries))
         guard = {k: report.get(f"entry_{k}", 0) for k in ("accepted", "guarded", "extractive")}
         print(f"{name:10s}: {seconds / len(entries):.2f} s/entry ({len(entries)} entries in {seconds:.1f} s; "
-              f"{report.get('generations', 0)} generations; first try accepted {guard['accepted']}, "
+              f"{report.get('generations', 0)} generations in {generator.decode_steps} decode steps; first try accepted {guard['accepted']}, "
               f"accepted on retry {guard['guarded']}, fallback {guard['extractive']}; "
               f"load average {os.getloadavg()[0]:.1f})", flush=True)
     (base, base_s), (new, new_s) = runs["baseline"], runs["early-stop"]

@@ -48,6 +48,7 @@ class ChatGenerator:
         self.dtype = dtype
         self.threads = threads
         self._loaded = None
+        self.decode_steps = 0  # generate steps run so far, summed over calls (one step = one token per row)
 
     @classmethod
     def wrap(cls, model, tokenizer, model_id: str) -> "ChatGenerator":
@@ -90,6 +91,7 @@ class ChatGenerator:
         with torch.inference_mode():
             output = model.generate(**encoded, generation_config=config, stopping_criteria=criteria)
         new = output[:, prompt_length:]
+        self.decode_steps += new.shape[1]
         return [tokenizer.decode(row, skip_special_tokens=True) for row in new]
 
 
