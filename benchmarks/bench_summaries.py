@@ -1,11 +1,24 @@
 """Seconds per entry summary with the default model, before and after the speed work, in one run.
 
-Baseline: float32 weights, one entry per generate call, the long verbose prompt (``entry_verbose``).
-Improved: the registry dtype (bfloat16), the short prompt (``entry``), entries batched with left
-padding. Both run on the same synthetic timeline entries built from real seed sentences, with fresh
-summary caches, after the model is loaded (cold conversion excluded; see ``--convert``).
+Default run: the first ``--entries`` selected entries of the seeds timeline (every stage of
+``build_timeline`` without summaries, then the summarizer alone), summarized twice from empty
+caches in the model's default dtype, batch ``--batch-size``:
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py              # ratio only
+- baseline: every row of a batch decodes until its end of text or the token budget (``max_new_tokens``);
+- early stop: a row stops once its first sentence is settled (``summaries.first_sentence_settled``);
+  what ``clean_output`` keeps is the same, so the summaries must be identical (checked, printed).
+
+Then a cached rerun of the early-stop run with a lazy ``Summarizer("default")``: it must load no model
+and give the same summaries and the same cache bytes. Per configuration: seconds per entry (guard and
+retries included), generations, and the guard's counts (accepted / retried / fallback).
+
+    TIMELINE_THREADS=2 HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --entries 8
+
+``--history`` repeats the earlier comparison instead: float32, one entry per generate call, the
+long verbose prompt (``entry_verbose``) against bfloat16, the short prompt, batches, on synthetic
+entries built from real seed sentences.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --history    # ratio only
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --full       # + a seeds-sized run
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --seeds      # + the real seeds timeline
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_summaries.py --dtypes     # + bf16 vs fp32 decode
@@ -65,6 +78,47 @@ def synthetic_entries(n: int) -> list[TimelineEntry]:
     return entries
 
 
+def seeds_entries(n: int) -> list[TimelineEntry]:
+    """The first ``n`` selected entries of the seeds timeline, not yet summarized."""
+    from timeline.pipeline import build_timeline
+
+    return list(build_timeline(ROOT / "seeds", model=None).entries[:n])
+
+
+def early_stop_comparison(model, tokenizer, model_id: str, n: int, batch: int, work: Path) -> int:
+    """Baseline (decode to the end of text or the budget) against early stop, same entries, same run."""
+    entries = seeds_entries(n)
+    print(f"{len(entries)} seeds entries, batch {batch}, {model_id}, load average {os.getloadavg()[0]:.1f}")
+    ChatGenerator.wrap(model, tokenizer, model_id)([[{"role": "user", "content": "Hi."}]], 2)  # warm-up
+    runs = {}
+    for name, stops in (("baseline", False), ("early-stop", True)):
+        generator = ChatGenerator.wrap(model, tokenizer, model_id)
+        generator.stops_early = stops
+        summarizer = Summarizer("default", cache_path=work / f"{name}.json", progress=False, batch_size=batch,
+                                generator=generator, model_id=model_id)
+        out, seconds = timed(lambda: summarizer.summarize_entries(entries))
+        report = summarizer.report()
+        runs[name] = (out, seconds / len(entries))
+        guard = {k: report.get(f"entry_{k}", 0) for k in ("accepted", "guarded", "extractive")}
+        print(f"{name:10s}: {seconds / len(entries):.2f} s/entry ({len(entries)} entries in {seconds:.1f} s; "
+              f"{report.get('generations', 0)} generations in {generator.decode_steps} decode steps; first try accepted {guard['accepted']}, "
+              f"accepted on retry {guard['guarded']}, fallback {guard['extractive']}; "
+              f"load average {os.getloadavg()[0]:.1f})", flush=True)
+    (base, base_s), (new, new_s) = runs["baseline"], runs["early-stop"]
+    same = [e.summary for e in base] == [e.summary for e in new]
+    print(f"early-stop / baseline: {new_s / base_s:.2f}x ({base_s:.2f} -> {new_s:.2f} s/entry; target <= 10); "
+          f"same summaries: {same}")
+    cache = work / "early-stop.json"
+    before = cache.read_bytes()
+    rerun = Summarizer("default", cache_path=cache, progress=False)  # lazy: must not load weights
+    again, cached_s = timed(lambda: rerun.summarize_entries(entries))
+    print(f"cached rerun: {cached_s:.2f} s, model loaded: {rerun.model_loaded}, same summaries: "
+          f"{again == new}, cache byte-identical: {cache.read_bytes() == before}   {rerun.report()}")
+    for e in new:
+        print(f"  [{e.extra['summary_rule']}] {e.summary}")
+    return 0 if same and not rerun.model_loaded and again == new and cache.read_bytes() == before else 1
+
+
 def timed(fn):
     started = time.perf_counter()
     value = fn()
@@ -73,8 +127,9 @@ def timed(fn):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline-entries", type=int, default=4)
-    parser.add_argument("--entries", type=int, default=8, help="entries for the improved setting")
+    parser.add_argument("--baseline-entries", type=int, default=4, help="with --history")
+    parser.add_argument("--entries", type=int, default=8, help="seeds entries (default run); improved setting (--history)")
+    parser.add_argument("--history", action="store_true", help="the earlier fp32/verbose/unbatched comparison")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--full", action="store_true", help="also time a seeds-sized run and its cached rerun")
@@ -106,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load from dense cache: {load_s:.1f} s  ({model_id})")
 
     work = Path(tempfile.mkdtemp(prefix="bench-summaries-"))
+    if not (args.history or args.prompts or args.dtypes or args.thread_counts or args.full or args.seeds):
+        return early_stop_comparison(model, tokenizer, model_id, args.entries, args.batch_size, work)
     entries = synthetic_entries(max(args.entries, args.baseline_entries))
 
     def run(name: str, dtype, template: str, batch: int, subset) -> float:

@@ -19,6 +19,7 @@ from timeline.summaries import (
     Summarizer,
     central_sentence,
     clean_output,
+    first_sentence_settled,
     normalize,
     render_label,
     split_sentences,
@@ -352,6 +353,67 @@ def test_periods_are_batched(tmp_path):
 
 def _words_of(text: str) -> set[str]:
     return set(re.findall(r"\w+", text))
+
+
+# ---- stopping a one-sentence answer early ------------------------------------------------------------
+
+ANSWERS = [  # answers of the kinds models give: a note after the answer, a second sentence, lead-ins, quotes
+    f"Summary: {LITHI}\nI hope this helps.",
+    f"{SEIZED} {HASSI}",
+    f"**{LITHI}**\n\nNote: the sources do not say when.",
+    f"\n\n{SEIZED}",
+    f'"{LITHI}" The sentences say so."',
+    f"One-sentence summary: \"{SEIZED}\"\n",
+    "U.S. officials said the strikes on Sirte would go on. Gen. Haftar did not comment.",
+]
+
+
+@pytest.mark.parametrize("answer", ANSWERS)
+def test_a_settled_first_sentence_is_what_the_whole_answer_cleans_to(answer):
+    expected = clean_output(answer, first_sentence=True)
+    settled = [n for n in range(len(answer) + 1) if first_sentence_settled(answer[:n])]
+    for n in settled:  # stopping at any settled point keeps the summary exactly
+        assert clean_output(answer[:n], first_sentence=True) == expected, answer[:n]
+    assert settled == list(range(settled[0], len(answer) + 1)) if settled else True  # once settled, always
+
+
+def test_settling_happens_before_the_tail_that_is_thrown_away():
+    assert first_sentence_settled(f"{LITHI}\nI")
+    assert first_sentence_settled(f"{SEIZED} Forces")
+    assert not first_sentence_settled(LITHI)  # the sentence may go on ("... in Benghazi, officials said")
+    assert not first_sentence_settled("U.S. officials")  # an abbreviation is no sentence end
+    assert not first_sentence_settled("Summary:\n")  # the answer line has not come yet
+    assert not first_sentence_settled(f'"{LITHI}" And')  # unwrapping quotes depends on the last character
+
+
+class Stopping(Scripted):
+    """A generator that honours ``done``: it records the rule it was given per call."""
+
+    stops_early = True
+
+    def __init__(self, first: str):
+        super().__init__(first)
+        self.dones: list[object] = []
+
+    def __call__(self, chats, max_new_tokens, done=None):
+        self.dones.append(done)
+        return super().__call__(chats, max_new_tokens)
+
+
+def test_one_sentence_answers_stop_early_and_the_stop_is_in_the_cache_key(tmp_path):
+    cache = tmp_path / "c.json"
+    gen = Stopping("Special forces retook Lithi.")
+    s = Summarizer("small", cache_path=cache, generator=gen, model_id="stub", progress=False)
+    entries = s.summarize_entries([entry(LITHI), entry(SEIZED, LITHI, day=date(2016, 2, 24))])
+    s.summarize_period("2016-02", entries)
+    assert gen.dones == [first_sentence_settled, None]  # the entries' batch stops early, the paragraph's not
+    # a generator that runs to the token budget made a different raw answer: the cache does not mix them
+    plain = Scripted("Special forces retook Lithi.")
+    Summarizer("small", cache_path=cache, generator=plain, model_id="stub", progress=False).summarize_entries(entries)
+    assert plain.calls == [2]
+    cached = Summarizer("small", cache_path=cache, generator=never, model_id="stub", progress=False)
+    cached.generator = type("Cached", (), {"stops_early": True, "__call__": never})()
+    assert cached.summarize_entries(entries) == entries  # the early-stopped answers are found again
 
 
 # ---- the real small model ----------------------------------------------------------------------

@@ -370,6 +370,41 @@ def clean_output(text: str, *, first_sentence: bool) -> str:
     return text.strip().strip("\"\u201c\u201d").strip()
 
 
+_OPENING_QUOTES = "\"'\u201c"
+
+
+def first_sentence_settled(text: str) -> bool:
+    """True when no continuation of ``text`` can change ``clean_output(text, first_sentence=True)``.
+
+    Generation of a one-sentence answer stops there (``ChatGenerator``'s ``done``): the tokens a model
+    writes after its first sentence (a second sentence, a note on the next line) are discarded by
+    ``clean_output`` anyway, and in a batch every row waits for the longest. Settled means: the answer
+    line is non-empty and either a line break follows it or a second sentence has begun (the split
+    needs the next sentence's first character, so it cannot move once seen). Never settled while the
+    text, after its lead-ins, starts with a quote mark: whether ``clean_output`` unwraps the quotes
+    depends on the last character of the whole answer.
+    """
+    text = re.sub(r"^[#*\s]+", "", unicodedata.normalize("NFKC", text))  # only the start: a final line break counts
+    changed = True
+    while changed:
+        if text[:1] in _OPENING_QUOTES:
+            return False  # includes the empty text
+        changed = False
+        for prefix in prompt_config()["postprocess"]["prefixes"]:
+            if text.lower().startswith(prefix):
+                text = text[len(prefix):].lstrip()
+                changed = True
+    lines = (text.replace("**", "") + "\x00").splitlines()  # the sentinel marks an unfinished last line
+    lines[-1] = lines[-1][:-1]
+    first = next((n for n, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return False
+    sentences = split_sentences(re.sub(r"\s+", " ", lines[first]).strip())
+    if not sentences:
+        return False
+    return first < len(lines) - 1 or len(sentences) >= 2
+
+
 # --------------------------------------------------------------------------------------------------
 # rendering prompts
 
@@ -580,7 +615,9 @@ class Summarizer:
     then ``model_id`` names it for the cache. ``entry_template`` picks the entry prompt in
     prompts.toml. ``batch_size`` chats are generated together (left padding); batching changes the
     arithmetic slightly, so an uncached answer can differ in rare near-ties from an unbatched one,
-    while a cached rerun is always byte-identical.
+    while a cached rerun is always byte-identical. An entry's answer is one sentence, so with a
+    generator that can stop early (``stops_early``, as ``ChatGenerator``) each row stops once its
+    first sentence is settled (``first_sentence_settled``); the cache key records that stop rule.
     """
 
     def __init__(self, model: str = "default", *, cache_path: Path | None = None, max_new_tokens: int = 60,
@@ -817,11 +854,15 @@ class Summarizer:
         """Raw answers for every job: from the cache, else from the model in batches."""
         templates = prompt_config()["templates"]
         answers: dict[int, str] = {}
-        misses: dict[str, tuple[Messages, str, int, list[int]]] = {}  # key -> chat, template, budget, tasks
+        misses: dict[str, tuple[Messages, str, int, list[int], bool]] = {}  # key -> chat, template, budget, tasks, stop
+        stops_early = bool(getattr(self.generator, "stops_early", False))
         for i, (name, task, failed) in jobs.items():
             template = templates[name]
             chat = _chat(template, **task.fields, feedback=feedback(failed))
             decoding = {"do_sample": False, "max_new_tokens": task.max_new_tokens}
+            stop = stops_early and task.first_sentence
+            if stop:  # the raw answer ends where its first sentence is settled (first_sentence_settled)
+                decoding["stop"] = "first-sentence"
             key = cache_key(self.cache_id, name, template["version"], chat, decoding)
             cached = self.cache.get(key)
             if cached is not None:
@@ -831,9 +872,9 @@ class Summarizer:
                 misses[key][3].append(i)  # the same prompt twice: generate once
             else:
                 self.stats["cache_misses"] += 1
-                misses[key] = (chat, name, task.max_new_tokens, [i])
+                misses[key] = (chat, name, task.max_new_tokens, [i], stop)
         # similar lengths together: less padding; the order is deterministic
-        todo = sorted(misses.items(), key=lambda kv: (kv[1][2], len(json.dumps(kv[1][0])), kv[1][3][0]))
+        todo = sorted(misses.items(), key=lambda kv: (kv[1][4], kv[1][2], len(json.dumps(kv[1][0])), kv[1][3][0]))
         load = getattr(self.generator, "load", None)
         if todo and callable(load) and not self.model_loaded:
             if bar is not None:
@@ -841,18 +882,23 @@ class Summarizer:
             load()  # the model (and its one-time preparation) before the clock of the progress bar runs
             if bar is not None and bar.n == 0:
                 bar.reset()
-        for start in range(0, len(todo), self.batch_size):
-            batch = todo[start:start + self.batch_size]
+        batches = []  # one stop rule per batch
+        for group in ([kv for kv in todo if not kv[1][4]], [kv for kv in todo if kv[1][4]]):
+            batches += [group[start:start + self.batch_size] for start in range(0, len(group), self.batch_size)]
+        for batch in batches:
             budget = max(job[2] for _, job in batch)
             began = time.perf_counter()
-            outputs = self.generator([job[0] for _, job in batch], budget)
+            if batch[0][1][4]:
+                outputs = self.generator([job[0] for _, job in batch], budget, done=first_sentence_settled)
+            else:
+                outputs = self.generator([job[0] for _, job in batch], budget)
             self._generation_seconds += time.perf_counter() - began
             if len(outputs) != len(batch):
                 raise RuntimeError(f"generator returned {len(outputs)} answers for {len(batch)} prompts")
             self.stats["generations"] += len(batch)
             if bar is not None:  # the real speed: model time per generated answer, cache hits aside
                 bar.set_postfix_str(f"{self._generation_seconds / self.stats['generations']:.1f} s per generation")
-            for (key, (_, name, _, indices)), output in zip(batch, outputs):
+            for (key, (_, name, _, indices, _)), output in zip(batch, outputs):
                 for i in indices:
                     answers[i] = output
                 self.cache.put(key, output, model=self.model_id, template=name)
