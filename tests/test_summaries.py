@@ -446,3 +446,20 @@ def test_small_model_run_is_deterministic_and_cached(model_dir, tmp_path):
                       progress=False)
     assert lazy.summarize_entries(entries) == out
     assert not lazy.model_loaded  # a fully cached run never loads the weights
+
+
+def test_the_fallback_of_a_clause_is_a_sentence_it_stands_in():
+    # a dated clause cut out of its sentence does not read on its own ("who repelled ..."): the
+    # extractive fallback takes the full sentence it stands in, compressed, never a rewrite
+    from timeline.summaries import fallback_sentence
+
+    clause = ("who repelled an Islamic State advance south of their city in early May before pushing eastward "
+              "to Sirte and besieging the militants in the center of the Mediterranean city")
+    whole = ("The fighters are led by brigades from nearby Misrata, who repelled an Islamic State advance south "
+             "of their city in early May before pushing eastward to Sirte and besieging the militants in the "
+             "center of the Mediterranean city.")
+    assert fallback_sentence([clause]).rstrip(".") == clause  # nothing better to give
+    chosen = fallback_sentence([clause], [whole])
+    assert chosen[0].isupper() and chosen.startswith("The fighters are led by brigades from nearby Misrata")
+    words = whole.split()
+    assert all(w in words for w in chosen.split())  # the source's words, in the source's order

@@ -483,6 +483,37 @@ def _attribution(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     return []
 
 
+def _invented_speaker(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    """The summary makes someone say what no source has them say ("Extremists said fighters battled
+    IS extremists", where the mayor said so and the extremists are the ones fought)."""
+    pronouns = set(rules()["checks"]["invented-speaker"]["pronouns"])
+
+    def phrase(reporting: "Token", claim: "Token", speaker: list["Token"]) -> list["Token"]:
+        # a speaker told after its claim is the phrase right before the verb ("..., the city's mayor
+        # Hussein al-Dawadi said"): the parse may hang the sentence's last object onto it
+        if claim.i > reporting.i:
+            return speaker
+        cuts = [i for i, t in enumerate(speaker) if t.text in {",", ";", "(", "—", "–"}]
+        return speaker[cuts[-1] + 1:] if cuts else speaker
+
+    said_by: set[str] = set()
+    for doc in sources:
+        for reporting, claim, speaker in _claims(doc):
+            said_by |= _stems(phrase(reporting, claim, speaker))
+    found = []
+    for reporting, claim, speaker in _claims(summary):
+        if reporting.lower_ == "according":
+            continue
+        speaker = phrase(reporting, claim, speaker)
+        stems = _stems(speaker)
+        if not stems or any(t.lower_ in pronouns for t in speaker):
+            continue
+        if not stems & said_by:
+            who = " ".join(t.text for t in speaker)
+            found.append(f"'{who} {reporting.text}': no source has {who} say it")
+    return found
+
+
 def _quoted_stems(doc: "Doc") -> set[str]:
     """Stems of the words a source puts in short quotation marks (at most four words: "resting",
     "totally liberated"): a party's own wording; long quotations are statements, left to attribution."""
@@ -762,6 +793,7 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
     "modality": _modality,
     "negation": _negation,
     "attribution": _attribution,
+    "invented-speaker": _invented_speaker,
     "own-voice-label": _own_voice_label,
     "running-total": _running_total,
     "unintroduced-referent": _unintroduced_referent,

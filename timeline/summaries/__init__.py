@@ -313,18 +313,28 @@ def feedback(checks: Sequence[str]) -> str:
     return "Your first answer was rejected by these checks:\n" + "\n".join(lines) + "\n"
 
 
-def fallback_sentence(sentences: Sequence[str]) -> str:
-    """The extractive fallback: the most central source sentence that reads on its own (no artefact, no
-    unnamed referent) once ``faithfulness.compress`` has removed its side clauses; the most central
-    one, compressed, when none does. Words and order are the source's."""
+def _starts_a_sentence(text: str) -> bool:
+    """Does ``text`` begin as a sentence does (a capital or a digit), not as a clause cut out of one
+    ("who repelled ...", "at least 10 people had been killed since Friday")?"""
+    first = next((c for c in text if c.isalnum()), "")
+    return first.isupper() or first.isdigit()
+
+
+def fallback_sentence(sentences: Sequence[str], whole: Sequence[str] = ()) -> str:
+    """The extractive fallback: the most central source sentence that reads on its own (begins as a
+    sentence, no artefact, no unnamed referent) once ``faithfulness.compress`` has removed its side
+    clauses; else the same from ``whole``, the full sentences a source clause was cut from; the most
+    central one, compressed, when none does. Words and order are the source's."""
     if not sentences:
         return ""
     ranked = sorted(sentences, key=lambda s: (s != central_sentence(sentences), sentences.index(s)))
     common = central_sentence(sentences)
     order = [common, *[s for s in ranked if s != common]]
+    order += [w for w in dict.fromkeys(whole) if w and w not in order]
+    skip = set(faithfulness.check_names()) - {"hygiene", "unintroduced-referent"}
     for sentence in order:
         short = faithfulness.compress(sentence)
-        if not faithfulness.check(short, [sentence], skip=set(faithfulness.check_names()) - {"hygiene", "unintroduced-referent"}):
+        if _starts_a_sentence(short) and not faithfulness.check(short, [sentence], skip=skip):
             return short
     return faithfulness.compress(common)
 
@@ -435,6 +445,17 @@ def _source_sentences(entry: TimelineEntry) -> list[str]:
         if text and text not in seen:
             seen.append(text)
     return seen
+
+
+def _whole_sentences(entry: TimelineEntry, records: Mapping) -> list[str]:
+    """The full sentences the entry's source clauses stand in (from their event records), in order."""
+    out = []
+    for ref in entry.sources:
+        record = records.get((ref.article, ref.start, ref.end))
+        sentence = getattr(record, "sentence", "")
+        if sentence and sentence != ref.sentence:
+            out.append(sentence)
+    return out
 
 
 def _events_by_source(events: Sequence) -> dict[tuple[str, int, int], object]:
@@ -715,7 +736,8 @@ class Summarizer:
         roles = tuple(faithfulness.Roles(h.actor, h.action, h.object) for h in happenings)
         return _Task(kind="entry", templates=(self.entry_template, strict),
                      fields=fields, support=tuple(sentences),
-                     fallback=fallback_sentence(sentences), first_sentence=True,
+                     fallback=fallback_sentence(sentences, _whole_sentences(entry, records or {})),
+                     first_sentence=True,
                      max_new_tokens=self.max_new_tokens, fallback_rule="compressed-sentence", roles=roles)
 
     def _span_task(self, kind: str, label: str, entries: Sequence[TimelineEntry],
