@@ -514,6 +514,30 @@ def _invented_speaker(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     return found
 
 
+def _invented_agent(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    """The summary names a doer the sources never give: "four of the fighters were killed" (no "by")
+    summarised as "Fajr Libya fighters killed IS fighters"."""
+    pronouns = set(rules()["checks"]["invented-agent"]["pronouns"])
+    with_doer, without = set(), set()
+    for doc in sources:
+        for t in doc:
+            if t.pos_ != "VERB":
+                continue
+            if _agent(t) is not None:
+                with_doer.add(t.lemma_.lower())
+            elif _passive(t):
+                without.add(t.lemma_.lower())
+    found = []
+    for t in summary:
+        lemma = t.lemma_.lower()
+        if t.pos_ != "VERB" or _passive(t) or lemma not in without or lemma in with_doer:
+            continue
+        doer = _subject(t)
+        if doer is not None and doer.lower_ not in pronouns:
+            found.append(f"'{doer.text} {t.text}': the sources say who was {t.text}, not who did it")
+    return found
+
+
 def _quoted_stems(doc: "Doc") -> set[str]:
     """Stems of the words a source puts in short quotation marks (at most four words: "resting",
     "totally liberated"): a party's own wording; long quotations are statements, left to attribution."""
@@ -794,6 +818,7 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
     "negation": _negation,
     "attribution": _attribution,
     "invented-speaker": _invented_speaker,
+    "invented-agent": _invented_agent,
     "own-voice-label": _own_voice_label,
     "running-total": _running_total,
     "unintroduced-referent": _unintroduced_referent,
