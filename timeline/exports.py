@@ -201,9 +201,11 @@ def _tljs_date(day: date, granularity: str) -> dict:
 
 
 def _tljs_display(entry: TimelineEntry) -> str:
-    if entry.start == entry.end:
-        return entry.start.isoformat()
-    return f"{entry.date} ({entry.start.isoformat()} – {entry.end.isoformat()})"
+    """The entry's date as a reader reads it ("week of 15 Feb 2016", "Tue 23 Feb 2016", "March 2016");
+    the TIMEX3 value stays in timeline.json."""
+    from .datetext import reader_date
+
+    return reader_date(entry.date, entry.granularity)
 
 
 def _entry_text(entry: TimelineEntry) -> str:
@@ -251,7 +253,7 @@ def timelinejs_event(entry: TimelineEntry, titles: Mapping[str, str] | None = No
     when missing). Precision: year-like granularities give ``{"year"}``; month, quarter and season
     give ``{"year", "month"}`` for the first and last month covered; day, week, weekend and any
     explicit range give day precision. Entries covering more than one day (at their precision) get
-    an ``end_date``; ``display_date`` shows the exact interval. ``group`` is the first place
+    an ``end_date``; ``display_date`` is the date as a reader reads it (``timeline.datetext``). ``group`` is the first place
     (``(no place)`` when none), which TimelineJS draws as a row; ``colour`` (default: the first
     of ``TIMELINEJS_COLOURS``) is the slide background, dark enough for TimelineJS's white text.
     """
