@@ -17,13 +17,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
-import tempfile
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Sequence
 
+from .publish import atomic_write_bytes
 from .records import Article, Event, Evidence, ReferenceDate, Span, Timex
 
 #: Bump when what a partition file holds changes: older files are then ignored.
@@ -188,18 +187,9 @@ def write_partition(workdir: Path, key: str, rows: list[dict[str, str]]) -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.table({c: pa.array([r[c] for r in rows], type=pa.string()) for c in COLUMNS},
                      metadata={b"timeline-partition": key.encode(), b"articles": str(len(rows)).encode()})
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table, buffer, compression="zstd")
+    return atomic_write_bytes(path, buffer.getvalue().to_pybytes())
 
 
 def read_partition(workdir: Path, key: str, expected: int | None = None) -> list[dict[str, str]] | None:
