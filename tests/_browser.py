@@ -12,6 +12,7 @@ import http.server
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -121,17 +122,37 @@ def _wait_for_port(profile: Path, proc: subprocess.Popen, timeout: float = 60) -
     raise TimeoutError("Chromium did not open its DevTools port")
 
 
+def _stop_group(proc: subprocess.Popen) -> None:
+    """Terminate Chromium, then kill whatever helpers it left in its process group."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
 def open_page(url: str, *, ready: str, result: str, timeout: float = 60, settle: float = 1.0) -> PageReport:
     """Load ``url`` in a fresh headless Chromium; wait until the JS expression ``ready`` is true,
     let the page settle for ``settle`` seconds, then evaluate ``result`` (JSON-serialisable)."""
     binary = require_chromium()
     report = PageReport()
-    with tempfile.TemporaryDirectory(prefix="timeline-chromium-") as tmp:
+    # Chromium's helper processes (renderer, GPU, crashpad) can still write into the profile after
+    # the browser process exits, so the whole process group is stopped and the scratch profile is
+    # removed without failing the test on a file that appears during removal.
+    with tempfile.TemporaryDirectory(prefix="timeline-chromium-", ignore_cleanup_errors=True) as tmp:
         profile = Path(tmp) / "profile"
         proc = subprocess.Popen(
             [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
              "--remote-debugging-address=127.0.0.1", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         try:
             port = _wait_for_port(profile, proc)
@@ -163,12 +184,7 @@ def open_page(url: str, *, ready: str, result: str, timeout: float = 60, settle:
             finally:
                 tools.close()
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _stop_group(proc)
     for msg in tools.events:
         method, params = msg.get("method"), msg.get("params", {})
         if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
