@@ -118,6 +118,29 @@ def test_after_a_loss_yesterday_dates_the_loss_not_the_rise():
     assert by_trigger(events, "loss").value == "2016-08-10"
 
 
+def test_an_open_complement_lifts_its_date_to_the_governor():
+    # the helping is the implanting: both in 2014, not news of the article's day
+    events = run("Militants returning from Syria helped implant the group in Libya in 2014, "
+                 "but it has struggled to win support.")
+    helped, implant = by_trigger(events, "helped"), by_trigger(events, "implant")
+    assert (implant.value, helped.value, helped.rule) == ("2014", "2014", "lift:xcomp")
+    assert by_trigger(events, "struggled").value == "2016-08-11"  # the present perfect stays news
+
+
+def test_after_a_coarse_earlier_time_is_background_of_that_time():
+    events = run("The eastern government was set up after armed opponents took control of the capital, "
+                 "Tripoli, in 2014, and installed a rival administration.")
+    assert (by_trigger(events, "set").value, by_trigger(events, "set").rule) == ("2014", "lift:after")
+    # after a day-level time the main clause may be today's news: not lifted
+    events = run("The minister resigned after the talks collapsed on Tuesday.")
+    assert by_trigger(events, "resigned").rule != "lift:after"
+
+
+def test_a_planned_complement_does_not_date_its_governor():
+    events = run("The rival parties agreed to hold elections in 2017.")
+    assert by_trigger(events, "agreed").value != "2017"
+
+
 def test_since_on_a_perfect_is_the_start_of_the_stretch():
     body = "US drones have carried out 36 strikes over Sirte since August 1."
     t = timex(body, "August 1", "2016-08-01", day("2016-08-01"), day("2016-08-11"), "day", mod="ON_OR_AFTER")

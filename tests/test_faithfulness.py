@@ -142,3 +142,48 @@ def test_the_event_records_roles_catch_a_swapped_actor():
     source = ("Forces loyal to Libya's internationally recognised government seized a key central neighbourhood "
               "of second city Benghazi from Islamist militias on Tuesday, the military said.")
     assert F.check(source, [source], roles=roles) == []
+
+
+def test_a_place_lifted_out_of_its_modifier_or_an_added_object_fires_but_the_same_place_passes():
+    src = ["Islamic State fighters retreated from long-held positions around the port city of Derna on "
+           "Wednesday, military forces in eastern Libya said."]
+    fired = {f.check for f in F.check("Military forces said Islamic State fighters retreated from Derna.", src)}
+    assert "shifted-argument" in fired
+    kept = "Military forces in eastern Libya said Islamic State fighters retreated from positions around Derna."
+    assert "shifted-argument" not in {f.check for f in F.check(kept, src)}
+    # an apposition or a name phrase is the place itself
+    assert F._shifted_argument(*_docs("A unity government arrived in Tripoli.",
+                                      "A unity government arrived in the capital, Tripoli, last month.")) == []
+    seized = ["After launching a major Benghazi offensive at the weekend, loyalists seized Al-Marayseh port, as "
+              "well as three army bases.", "Medical sources in Benghazi said that more than 20 loyalist fighters "
+              "have died since the assault began."]
+    joined = "Loyalists seized Al-Marayseh port and three army bases, as well as medical sources in Benghazi said."
+    assert "shifted-argument" in {f.check for f in F.check(joined, seized)}
+
+
+def test_a_pronoun_given_a_name_its_sentence_does_not_give_it_fires():
+    src = ["In an apparent attempt to break the ice with the eastern military, the unity government's leadership "
+           "released a statement on Wednesday congratulating it on its advances in Benghazi.",
+           "But the government has yet to win approval from Libya's eastern parliament."]
+    wrong = "The unity government's leadership released a statement congratulating Libya's eastern parliament."
+    assert "resolved-pronoun" in {f.check for f in F.check(wrong, src)}
+    right = "The unity government's leadership released a statement congratulating the eastern military."
+    assert "resolved-pronoun" not in {f.check for f in F.check(right, src)}
+
+
+def test_a_summary_without_a_main_verb_fires_unless_its_source_has_none():
+    src = ["Libya's conflict has alarmed Western governments over the prospect of extremist groups including IS "
+           "establishing a bridgehead just 300 kilometres (190 miles) from Europe."]
+    assert "no-main-verb" in {f.check for f in F.check(
+        "Western governments alarmed by Libya's conflict, noting a bridgehead 300 kilometres from Europe.", src)}
+    assert "no-main-verb" not in {f.check for f in F.check(
+        "Libya's conflict has alarmed Western governments.", src)}
+    headline = ["Libyan official: '70 percent' of last IS bastion liberated"]
+    assert F._no_main_verb(*_docs("Libyan official: '70 percent' of last IS bastion liberated", *headline)) == []
+
+
+def _docs(summary: str, *sources: str):
+    from timeline import nlp
+
+    docs = nlp.parse_many([summary, *sources])
+    return docs[0], docs[1:]

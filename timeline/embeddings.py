@@ -47,10 +47,13 @@ class Embedder:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
+        from .models import _QuietThirdParty
+
         self.folder = folder
         self._torch = torch
-        self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-        self.model = AutoModel.from_pretrained(str(folder), local_files_only=True)
+        with _QuietThirdParty(None):  # no "Loading weights" bar from transformers on stderr
+            self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+            self.model = AutoModel.from_pretrained(str(folder), local_files_only=True)
         self.model.eval()
         self.dimension = int(self.model.config.hidden_size)
 

@@ -9,7 +9,8 @@ with the shared text layer (``timeline.nlp``) and runs named checks over both pa
 
 ``hygiene``, ``names-and-numbers``, ``number-role``, ``number-qualifier``, ``hedge``, ``modality``,
 ``negation``, ``attribution``, ``own-voice-label``, ``running-total``, ``unintroduced-referent``,
-``actor-object``, ``unsupported-action``, ``date-binding``.
+``actor-object``, ``shifted-argument``, ``resolved-pronoun``, ``no-main-verb``, ``unsupported-action``,
+``date-binding``.
 
 Every check, its example and its word tables are data (``resources/faithfulness.toml``); a check that
 fires returns a ``Finding`` with its name and what it saw, and the summarizer records the names in
@@ -711,6 +712,132 @@ def _actor_object(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     return found
 
 
+def _same_verbs(verb: "Token", sources: Sequence["Doc"]) -> list["Token"]:
+    return [t for doc in sources for t in doc if t.pos_ == "VERB" and _stem(t) == _stem(verb)]
+
+
+def _conjuncts(head: "Token") -> list["Token"]:
+    """The nouns conjoined to ``head`` ("port and three army bases, as well as ..."), after it."""
+    out, todo = [], [head]
+    while todo:
+        cur = todo.pop()
+        for c in cur.children:
+            if c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"}:
+                out.append(c)
+                todo.append(c)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _inside_modifier(word: "Token", head: "Token", parts: set[str]) -> bool:
+    """Is ``word`` (in ``head``'s subtree) a place the phrase headed by ``head`` only locates?
+
+    True when the path up from ``word`` to ``head`` passes a preposition other than "of" ("positions
+    around the city of Derna"), or "of" under a part noun ("the outskirts of Derna"); False for an
+    apposition or a name phrase ("the capital, Tripoli", "the city of Benghazi").
+    """
+    cur = word
+    while cur.i != head.i and cur.head.i != cur.i:
+        up = cur.head
+        if up.dep_ == "prep" or up.pos_ == "ADP":
+            if up.lower_ != "of" or up.head.lemma_.lower() in parts or up.head.lower_ in parts:
+                return True
+        cur = up
+    return False
+
+
+def _shifted_argument(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    """An object the source verb does not have, or a place lifted out of a locating modifier."""
+    parts = set(rules()["checks"]["shifted-argument"]["part_nouns"])
+    found = []
+    for verb in summary:
+        if verb.pos_ != "VERB":
+            continue
+        same = _same_verbs(verb, sources)
+        if not same:
+            continue
+        patient = _patient(verb)
+        if patient is not None and not _passive(verb):
+            s_objects = [_patient(s) for s in same if _patient(s) is not None and not _passive(s)]
+            if s_objects:
+                # the parse of a list varies between the two texts: an added object is one that
+                # the source verb's sentence does not mention at all
+                s_stems = {_stem(g) for s in same for g in s.sent}
+                extra = [c for c in _conjuncts(patient) if _is_content(c) and _stem(c) not in s_stems]
+                if extra:
+                    found.append(f"'{extra[0].text}' is {verb.text} in the summary; the sources' "
+                                 f"'{same[0].text}' sentences do not mention it")
+                    continue
+        for prep in (c for c in verb.children if c.dep_ == "prep"):
+            obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+            if obj is None or obj.pos_ != "PROPN":
+                continue
+            for src in same:
+                s_prep = next((c for c in src.children if c.dep_ == "prep" and c.lower_ == prep.lower_), None)
+                s_obj = next((g for g in s_prep.children if g.dep_ == "pobj"), None) if s_prep is not None else None
+                if s_obj is None or _stem(s_obj) == _stem(obj) or s_obj.pos_ != "NOUN":
+                    continue
+                inner = [g for g in s_obj.subtree if g.i != s_obj.i and _stem(g) == _stem(obj)]
+                if inner and all(_inside_modifier(g, s_obj, parts) for g in inner):
+                    found.append(f"'{verb.text} {prep.text} {obj.text}' where the source says "
+                                 f"'{src.text} {s_prep.text} {s_obj.text} ... {inner[0].text}'")
+                    break
+            else:
+                continue
+            break
+    return found
+
+
+def _resolved_pronoun(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    """A source pronoun argument given a name the source does not give it before the pronoun."""
+    pronouns = set(rules()["checks"]["resolved-pronoun"]["pronouns"])
+    found = []
+    for verb in summary:
+        if verb.pos_ != "VERB":
+            continue
+        for src in _same_verbs(verb, sources):
+            doc = src.doc
+            earlier = {_stem(t) for d in sources[:[i for i, x in enumerate(sources) if x is doc][0]] for t in d}
+            for role in (_patient, _agent):
+                mine, theirs = role(verb), role(src)
+                if mine is None or theirs is None or theirs.lower_ not in pronouns:
+                    continue
+                if not _is_content(mine) or mine.pos_ not in {"NOUN", "PROPN"}:
+                    continue
+                before = {_stem(t) for t in doc[src.sent.start:theirs.i]}
+                if _stem(mine) not in before and _stem(mine) not in earlier:
+                    found.append(f"'{mine.text}' stands for the source's '{theirs.text}' ('{src.text} "
+                                 f"{theirs.text}'), which the source does not say is the {mine.text}")
+            if found:
+                return found
+    return found
+
+
+def _no_main_verb(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    rule = rules()["checks"]["no-main-verb"]
+    finite = set(rule["finite_tags"])
+
+    def verbless(sent: "Span") -> bool:
+        return sent.root.pos_ not in {"VERB", "AUX"} and not any(t.tag_ in finite for t in sent)
+
+    source_sents = [s for d in sources for s in d.sents]
+    # a word the sources use as a finite verb is read as one ("Members of a brigade fight against
+    # ...": the tagger takes "fight" for a noun in the short summary, a verb in the source)
+    finite_words = {t.text for d in sources for t in d if t.tag_ in finite and t.pos_ in {"VERB", "AUX"} and t.text.islower()}
+    found = []
+    for sent in summary.sents:
+        words = [t for t in sent if t.is_alpha]
+        if len(words) < rule["min_words"] or not verbless(sent) or any(t.text in finite_words for t in words):
+            continue
+        # the sentence it comes from is verbless too (a headline, a caption the tagger misreads):
+        # the summary keeps the source's form
+        mine = {_stem(t) for t in sent if _is_content(t)}
+        closest = max(source_sents, key=lambda s: len(mine & {_stem(t) for t in s if _is_content(t)}), default=None)
+        if closest is None or verbless(closest):
+            continue
+        found.append(f"no main verb: {sent.text.strip()[:60]!r}")
+    return found
+
+
 def _phrasal(token: "Token") -> str:
     """The lemma with its particle ("set up", "pull out"), lower case."""
     particle = next((c.lower_ for c in token.children if c.dep_ == "prt"), None)
@@ -823,6 +950,9 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
     "running-total": _running_total,
     "unintroduced-referent": _unintroduced_referent,
     "actor-object": _actor_object,
+    "shifted-argument": _shifted_argument,
+    "resolved-pronoun": _resolved_pronoun,
+    "no-main-verb": _no_main_verb,
     "unsupported-action": _unsupported_action,
     "date-binding": _date_binding,
 }

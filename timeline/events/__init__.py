@@ -19,7 +19,9 @@ How a predicate is dated (``Event.rule`` names the step):
    reference date by its expression (a resolution slip); DURATIONs date only without a DATE/TIME.
 2. ``inherit:<dep>`` — a dependent clause without an expression of its own (``xcomp``, ``pcomp``,
    ``conj`` of the same tense, ``acl``, ``advcl`` unless introduced by "after"/"before"/"until"...)
-   takes its governor's date.
+   takes its governor's date. The other way, ``lift:<why>`` (``_lift``): a past predicate without an
+   expression takes its open complement's ("helped implant IS in 2014") or, after a coarse earlier
+   time, its "after" clause's ("was set up after opponents took Tripoli in 2014").
 3. ``reported:<tense>`` — a reported clause (complement of a reporting verb) in the simple past,
    present or present perfect takes the reporting verb's date when that is dated by an expression
    of the sentence or by carried narrative time: "said on Tuesday that sales rose" — the rise is
@@ -328,6 +330,51 @@ class Narrative:
         return None
 
 
+_COARSE = frozenset({"year", "season", "quarter", "half", "month", "decade", "century"})
+
+
+def _lift(preds: list[_Pred], refday: date | None) -> None:
+    """Date a past predicate without an expression by a dependent clause that has one (``lift:<why>``).
+
+    Top-down inheritance (step 2) goes the other way; two constructions carry the date upwards:
+
+    * ``lift:xcomp`` — an open complement is the governor's happening: "militants helped implant IS
+      in Libya in 2014" (the helping is the implanting, in 2014); "began to withdraw on Monday".
+    * ``lift:after`` — a simple past framed by "after" a coarse earlier time: "the eastern government
+      was set up after opponents took control of Tripoli in 2014" is background of 2014 (or soon
+      after), not news of the article's day. Only year- or month-level dates of an earlier period than
+      the reference date's: after a day-level time the main clause may well be today's news.
+
+    Plans, negated and hypothetical predicates are not lifted, nor dates after the reference date
+    (a complement that is planned: "agreed to hold elections in 2017").
+    """
+    by_token = {p.tok.i: p for p in preds}
+    for q in preds:
+        if q.date is None or not q.rule.startswith("timex:") or q.klass == "plan" or q.modality != "asserted":
+            continue
+        if refday is not None and q.date.last > refday:
+            continue
+        gov_tok = governor(q.tok)
+        p = by_token.get(gov_tok.i) if gov_tok is not None else None
+        if p is None or p.date is not None or p.tense != "past" or p.klass == "plan" or p.modality != "asserted" \
+                or p.role == "noun":
+            continue
+        if q.tok.dep_ == "xcomp":
+            p.date, p.rule = replace(q.date, rule=q.date.rule), "lift:xcomp"
+            continue
+        marker = next((c.lower_ for c in q.tok.children if c.dep_ == "mark"), "")
+        if q.tok.dep_ == "advcl" and marker == "after" and q.date.granularity in _COARSE and refday is not None \
+                and _earlier_period(q.date, refday):
+            p.date, p.rule = q.date, "lift:after"
+
+
+def _earlier_period(d: Date, refday: date) -> bool:
+    """Is ``d`` wholly before the reference date's month (a month) or year (coarser)?"""
+    if d.granularity == "month":
+        return d.last < refday.replace(day=1)
+    return d.last < refday.replace(month=1, day=1)
+
+
 def _date_sentence(preds: list[_Pred], refday: date | None, narrative: Narrative, not_news: bool,
                    headline: bool) -> None:
     by_token = {p.tok.i: p for p in preds}
@@ -335,6 +382,7 @@ def _date_sentence(preds: list[_Pred], refday: date | None, narrative: Narrative
         if p.own:
             p.date = min(p.own, key=lambda x: (x[0], x[1].first))[1]
             p.rule = p.date.rule
+    _lift(preds, refday)
     # governors before dependents: sort by depth
     def depth(p):
         d, cur = 0, p.tok
