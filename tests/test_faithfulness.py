@@ -187,3 +187,21 @@ def _docs(summary: str, *sources: str):
 
     docs = nlp.parse_many([summary, *sources])
     return docs[0], docs[1:]
+
+
+def test_a_doer_no_source_names_fires_but_a_general_word_for_a_named_one_passes():
+    src = ["Lawmakers in the east say they have been threatened and physically impeded from holding a vote, "
+           "including when they tried to convene on Monday."]
+    fired = {f.check for f in F.check("The meeting was convened on Monday by the board of directors.", src)}
+    assert "invented-participant" in fired
+    assert "invented-participant" not in {f.check for f in F.check(
+        "Lawmakers in the east say they were impeded from holding a vote on Monday.", src)}
+    assert F._invented_participant(*_docs("Officials said the lawmakers were impeded.", *src)) == []
+
+
+def test_a_summary_cut_off_before_its_end_fires_hygiene():
+    src = ["As of Wednesday, U.S. drones and fighter jets had carried out 29 strikes in Sirte, according to "
+           "statements by U.S. Africa Command."]
+    cut = "As of Wednesday, U.S. drones and fighter jets had carried out 29 strikes in Sirte, according to statements"
+    assert any(f.check == "hygiene" and f.detail.startswith("unfinished") for f in F.check(cut, src))
+    assert not any(f.check == "hygiene" for f in F.check(src[0], src))

@@ -491,12 +491,14 @@ def test_seed_evidence_is_weighted_by_what_the_shared_words_are():
         assert found, (a, b)
         return found[0]
 
-    # "combat" (a common noun) is the only word the two share: it would have carried the pair over
-    # the threshold at full weight; at half weight it does not
-    combat = pair("returning from combat", "A few dozen men belonging to Italy")
-    assert combat.evidence == ("combat",)
-    assert combat.cosine + EVIDENCE_BONUS >= DEFAULT_THRESHOLD > combat.score
-    assert combat.score == pytest.approx(combat.cosine + EVIDENCE_BONUS / 2, abs=1e-4)
+    # a nationality weighs a quarter and a common noun half: "british, intelligence" give 0.75 of the bonus
+    allies = pair("The Post said the U.S. forces are operating alongside British", "A few dozen men belonging to Italy")
+    assert allies.evidence == ("british", "intelligence")
+    assert allies.score == pytest.approx(allies.cosine + 0.75 * EVIDENCE_BONUS, abs=1e-4)
+    # a lone modifier ("nearby") a quarter
+    nearby = pair("mostly militia fighters", "led by brigades from nearby Misrata")
+    assert nearby.evidence == ("nearby",)
+    assert nearby.score == pytest.approx(nearby.cosine + EVIDENCE_BONUS / 4, abs=1e-4)
     # a number is full evidence
     strikes = pair("US Africa Command said 29 strikes", "29 strikes in Sirte")
     assert strikes.score == pytest.approx(strikes.cosine + EVIDENCE_BONUS, abs=1e-4)

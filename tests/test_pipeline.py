@@ -149,14 +149,13 @@ def test_committed_summaries_name_nothing_their_sources_do_not():
     summaries = json.loads((outputs / "summaries.json").read_text(encoding="utf-8"))
     assert entries and all(e["summary"] for e in entries)
     def paragraph(ref: dict) -> str:
-        # an extractive summary of a clause may take the whole sentence it stands in: its paragraph
+        # a summary of a clause may use the whole sentence it stands in (the prompt and the extractive
+        # fallback show it): its paragraph
         raw = (ROOT / "seeds" / f"{ref['article']}.txt").read_text(encoding="utf-8")
         return raw[raw.rfind("\n", 0, ref["start"]) + 1:(raw.find("\n", ref["end"]) + 1 or len(raw) + 1) - 1]
 
     for e in entries:
-        shown = [s["sentence"] for s in e["sources"]]
-        if e["extractive"]:
-            shown += [paragraph(s) for s in e["sources"] if s["start"] >= 0]
+        shown = [s["sentence"] for s in e["sources"]] + [paragraph(s) for s in e["sources"] if s["start"] >= 0]
         assert unsupported_tokens(e["summary"], shown) == [], e["date"]
     # a paragraph may use what its prompt showed: the period's label, its entries' dates and texts
     by_date: dict[str, list[str]] = {}

@@ -104,8 +104,13 @@ def test_the_overview_prompt_shows_the_threads_with_reader_dates(tmp_path):
     assert not re.search(r"\b\d{4}-(?:\d{2}|W\d{2})", prompt)  # no TIMEX3 value
     assert re.search(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|"
                      r"November|December) 2016\b", prompt)
-    # the guard rejected both tries: the fallback has the lead entry of every thread
-    assert overview.extractive and overview.rule == "extractive:thread-leads"
+    # the guard rejected both tries: the fallback tells every thread's top entries after their reader dates
+    assert overview.extractive and overview.rule == "extractive:thread-chronology"
+    for t in strands:
+        assert f"{t.name}: " in overview.text
+        assert salient(t, 1)[0].summary in overview.text or salient(t, 1)[0].sources[0].sentence in overview.text
+    assert not re.search(r"\b\d{4}-(?:\d{2}|W\d{2})", overview.text)
+    assert re.search(r"\d{1,2} [A-Z][a-z]+ 2016 \u2014 ", overview.text)
     assert len(prompts) == 2 and "Atlantis" in " ".join(overview.rejected)
 
 

@@ -9,8 +9,8 @@ with the shared text layer (``timeline.nlp``) and runs named checks over both pa
 
 ``hygiene``, ``names-and-numbers``, ``number-role``, ``number-qualifier``, ``hedge``, ``modality``,
 ``negation``, ``attribution``, ``own-voice-label``, ``running-total``, ``unintroduced-referent``,
-``actor-object``, ``shifted-argument``, ``resolved-pronoun``, ``no-main-verb``, ``unsupported-action``,
-``date-binding``.
+``actor-object``, ``shifted-argument``, ``resolved-pronoun``, ``no-main-verb``, ``invented-participant``,
+``unsupported-action``, ``date-binding``.
 
 Every check, its example and its word tables are data (``resources/faithfulness.toml``); a check that
 fires returns a ``Finding`` with its name and what it saw, and the summarizer records the names in
@@ -812,6 +812,27 @@ def _resolved_pronoun(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     return found
 
 
+def _invented_participant(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    """A doer, or the subject of a passive, a common noun that no source word (or a derived form, or
+    a listed paraphrase) names. Names and numbers are the names-and-numbers check's."""
+    general = set(rules()["checks"]["invented-participant"]["general"])
+    source_words = _source_words(sources)
+    found = []
+    for verb in summary:
+        if verb.pos_ != "VERB":
+            continue
+        # the doer, and the subject of a passive (an object of an active verb is often a paraphrase:
+        # "regain control of", "compared the power output")
+        roles = [("doer", _agent(verb))] + ([("subject", _patient(verb))] if _passive(verb) else [])
+        for role, who in roles:
+            if who is None or who.pos_ != "NOUN" or not who.is_alpha or who.lemma_.lower() in general:
+                continue
+            if _supported(who.lemma_.lower(), source_words, False) or who.lower_ in source_words:
+                continue
+            found.append(f"'{who.text}' ({role} of '{verb.text}') is named by no source")
+    return list(dict.fromkeys(found))
+
+
 def _no_main_verb(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     rule = rules()["checks"]["no-main-verb"]
     finite = set(rule["finite_tags"])
@@ -953,6 +974,7 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
     "shifted-argument": _shifted_argument,
     "resolved-pronoun": _resolved_pronoun,
     "no-main-verb": _no_main_verb,
+    "invented-participant": _invented_participant,
     "unsupported-action": _unsupported_action,
     "date-binding": _date_binding,
 }

@@ -15,7 +15,8 @@ capitalised name must occur in the sentences it summarises) and by the meaning c
 retried once with a stricter prompt that names the checks that failed; if that is rejected too, an
 entry falls back to a source sentence with its side clauses removed (``faithfulness.compress``), a
 month paragraph is left out (repeating its entries' first lines says nothing), the overview falls
-back to the most salient entry of each of its threads. The names of the checks that fired go into the provenance
+back to a chronology of its threads (``thread_chronology``: each thread's most salient entries after
+their reader dates). The names of the checks that fired go into the provenance
 (``entry.extra["summary_checks"]``, ``PeriodSummary.checks``).
 
 Why a cache: generation is the only slow stage (seconds per entry on a CPU) and the weights are a
@@ -47,7 +48,7 @@ from .. import faithfulness, models
 from ..datetext import month_label, reader_date
 from ..records import TimelineEntry
 from .generation import ChatGenerator, default_threads
-from .grounding import Happening, facts_block, from_event, happening
+from .grounding import facts_block, from_event, happening
 from .threads import salient, threads
 from .threads import settings_from as thread_settings
 
@@ -447,6 +448,21 @@ def _source_sentences(entry: TimelineEntry) -> list[str]:
     return seen
 
 
+def _prompt_sentences(entry: TimelineEntry, records: Mapping) -> list[tuple[str, object | None]]:
+    """What an entry's prompt shows: each source as the whole sentence it stands in when it is a clause
+    of one (a clause alone, "to convene on Monday", does not say who did it: the model would invent a
+    doer), with the source's event record; duplicates once."""
+    out: list[tuple[str, object | None]] = []
+    for ref in entry.sources:
+        clause = re.sub(r"\s+", " ", ref.sentence).strip()
+        record = records.get((ref.article, ref.start, ref.end))
+        whole = re.sub(r"\s+", " ", getattr(record, "sentence", "") or "").strip()
+        text = whole if whole and clause and clause in whole else clause
+        if text and text not in (t for t, _ in out):
+            out.append((text, record))
+    return out
+
+
 def _whole_sentences(entry: TimelineEntry, records: Mapping) -> list[str]:
     """The full sentences the entry's source clauses stand in (from their event records), in order."""
     out = []
@@ -463,16 +479,29 @@ def _events_by_source(events: Sequence) -> dict[tuple[str, int, int], object]:
     return {(e.article, e.start, e.end): e for e in events}
 
 
-def _happenings(entry: TimelineEntry, sentences: Sequence[str], records: Mapping) -> list[Happening]:
-    """One ``Happening`` per source sentence: from the event record of its first source that has one,
-    else from the parse."""
-    out = []
-    for sentence in sentences:
-        record = next((records[k] for ref in entry.sources
-                       if re.sub(r"\s+", " ", ref.sentence).strip() == sentence
-                       and (k := (ref.article, ref.start, ref.end)) in records), None)
-        out.append(from_event(record, sentence) if record is not None else happening(sentence))
-    return out
+def thread_chronology(strands: Sequence, template: Mapping, *, per_thread: int = 2) -> str:
+    """The overview's extractive fallback: every thread's most salient entries, each after its reader
+    date, under the thread's name, threads in the order their story starts.
+
+    "Benghazi: 8 February 2015 — Troops ... launched a new offensive .... 23 February 2016 — The military
+    said ...  Sirte: ..." Only entry texts (which passed the guard) and dates are used, so the fallback
+    states nothing the entries do not, yet tells each strand in order with its dates.
+    """
+    picked = [(strand, salient(strand, per_thread)) for strand in strands]
+    picked = [(strand, entries) for strand, entries in picked if entries]
+    picked.sort(key=lambda se: (se[1][0].start, se[1][0].end))
+    parts = []
+    for strand, entries in picked:
+        told = " ".join(f"{_capitalized(_render_date(e))} \u2014 {_entry_text(e)}" for e in entries)
+        if len(picked) > 1:
+            title = strand.name or template["rest_title"]
+            told = f"{title}: {told}"
+        parts.append(told)
+    return " ".join(parts)
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _entry_text(entry: TimelineEntry) -> str:
@@ -727,10 +756,11 @@ class Summarizer:
     # ---- building tasks --------------------------------------------------------------------------
 
     def _entry_task(self, entry: TimelineEntry, records: Mapping | None = None) -> _Task:
-        sentences = _source_sentences(entry)
+        shown = _prompt_sentences(entry, records or {})
+        sentences = [text for text, _ in shown]
         strict = "entry_strict"
         fields = {"sources": _bullets(sentences)}
-        happenings = _happenings(entry, sentences, records or {})
+        happenings = [from_event(record, text) if record is not None else happening(text) for text, record in shown]
         if "{facts}" in prompt_config()["templates"][self.entry_template]["user"]:
             fields["facts"] = facts_block(sentences, happenings)
         roles = tuple(faithfulness.Roles(h.actor, h.action, h.object) for h in happenings)
@@ -778,30 +808,21 @@ class Summarizer:
         settings = thread_settings(config.get("threads", {}))
         strands = threads(entries, records, settings)
         shown = render_label(label)
-        blocks, chosen, ranked = [], [], []
+        blocks, chosen = [], []
         for strand in strands:
             picked = salient(strand, settings.per_thread)
             chosen.extend(picked)
-            ranked.append(list(salient(strand, len(strand.entries))))
             title = strand.name or template["rest_title" if len(strands) > 1 else "only_title"]
             blocks.append(f"{title}:\n" + _bullets(f"{_render_date(e)}: {_entry_text(e)}" for e in picked))
         texts = [_entry_text(e) for e in chosen]
         support = [shown, *(s.name for s in strands if s.name), *(_render_date(e) for e in chosen), *texts,
                    *(s for e in chosen for s in _source_sentences(e))]
         order = {id(e): i for i, e in enumerate(entries)}
-        # the fallback: the most salient entry of every thread (and of the next ones, in turn, until there
-        # are three), in timeline order
-        leads: list[TimelineEntry] = []
-        for rank in range(max(map(len, ranked))):
-            if len(leads) >= max(3, len(strands)):
-                break
-            leads.extend(r[rank] for r in ranked if rank < len(r) and (rank == 0 or len(leads) < 3))
-        leads = leads[:max(3, len(strands))]
-        fallback = " ".join(_entry_text(e) for e in sorted(leads, key=lambda e: order[id(e)]))
+        fallback = thread_chronology(strands, template, per_thread=settings.fallback_per_thread)
         task = _Task(kind="overview", templates=("overview", "overview_strict"),
                      fields={"label": shown, "threads": "\n".join(blocks), "items": "\n".join(blocks)},
                      support=tuple(support), fallback=fallback, first_sentence=False,
-                     max_new_tokens=template["max_new_tokens"], fallback_rule="thread-leads", sources=tuple(texts))
+                     max_new_tokens=template["max_new_tokens"], fallback_rule="thread-chronology", sources=tuple(texts))
         ordered = sorted(chosen, key=lambda e: order[id(e)])
         return task, tuple(e.date for e in ordered)
 

@@ -31,6 +31,7 @@ class ThreadSettings:
     max_threads: int = 4
     per_thread: int = 3
     setting_share: float = 0.5
+    fallback_per_thread: int = 2  # entries per thread in the extractive overview
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class Thread:
 
 
 def settings_from(table: Mapping) -> ThreadSettings:
-    return ThreadSettings(**{k: table[k] for k in ("max_threads", "per_thread", "setting_share") if k in table})
+    return ThreadSettings(**{k: table[k] for k in ("max_threads", "per_thread", "setting_share", "fallback_per_thread")
+                           if k in table})
 
 
 def setting_places(entries: Sequence[TimelineEntry], share: float) -> frozenset[str]:
