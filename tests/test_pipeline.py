@@ -163,8 +163,13 @@ def test_committed_summaries_name_nothing_their_sources_do_not():
         shown = SimpleNamespace(start=date.fromisoformat(e["start"]), granularity=e["granularity"], date=e["date"])
         by_date.setdefault(e["date"], []).extend(
             [summaries_module._render_date(shown), e["summary"], *(s["sentence"] for s in e["sources"])])
+    # ... and the overview the name of its last thread ("Elsewhere", the project's own word)
+    from timeline.summaries import prompt_config
+
+    rest = prompt_config()["templates"]["overview"]["rest_title"]
     for paragraph in [*summaries["months"], summaries["overview"]]:
-        support = [render_label(paragraph["label"]), *(text for d in paragraph["sources"] for text in by_date[d])]
+        support = [render_label(paragraph["label"]), rest,
+                   *(text for d in paragraph["sources"] for text in by_date[d])]
         assert unsupported_tokens(paragraph["text"], support) == [], paragraph["label"]
 
 

@@ -815,7 +815,7 @@ class Summarizer:
             title = strand.name or template["rest_title" if len(strands) > 1 else "only_title"]
             blocks.append(f"{title}:\n" + _bullets(f"{_render_date(e)}: {_entry_text(e)}" for e in picked))
         texts = [_entry_text(e) for e in chosen]
-        support = [shown, *(s.name for s in strands if s.name), *(_render_date(e) for e in chosen), *texts,
+        support = [shown, *(s.name or template["rest_title"] for s in strands), *(_render_date(e) for e in chosen), *texts,
                    *(s for e in chosen for s in _source_sentences(e))]
         order = {id(e): i for i, e in enumerate(entries)}
         fallback = thread_chronology(strands, template, per_thread=settings.fallback_per_thread)
