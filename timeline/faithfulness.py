@@ -667,13 +667,17 @@ def _main_actions(doc: "Doc") -> list["Token"]:
     return [v for v in out if v.pos_ in {"VERB", "AUX"}]
 
 
+def _same_verbs(verb: "Token", sources: Sequence["Doc"]) -> list["Token"]:
+    """The source verbs with the summary verb's stem ("retreated" / "retreat")."""
+    return [t for doc in sources for t in doc if t.pos_ == "VERB" and _stem(t) == _stem(verb)]
+
+
 def _actor_object(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     contrary = {frozenset(p) for p in rules()["checks"]["actor-object"]["contrary_prepositions"]}
     found = []
     for verb in _main_actions(summary):
         actor, patient = _agent(verb), _patient(verb)
-        same = [t for doc in sources for t in doc if t.pos_ == "VERB" and _stem(t) == _stem(verb)]
-        for src in same:
+        for src in _same_verbs(verb, sources):
             s_actor, s_patient = _agent(src), _patient(src)
             if actor is not None and s_patient is not None and _is_content(actor) and _is_content(s_patient) \
                     and _stem(actor) == _stem(s_patient) and not (s_actor is not None and _stem(s_actor) == _stem(actor)):
@@ -710,10 +714,6 @@ def _actor_object(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
                 found.append(f"'{verb.text} {p} ...' where the source says '{src.text} {q} ...'")
                 break
     return found
-
-
-def _same_verbs(verb: "Token", sources: Sequence["Doc"]) -> list["Token"]:
-    return [t for doc in sources for t in doc if t.pos_ == "VERB" and _stem(t) == _stem(verb)]
 
 
 def _conjuncts(head: "Token") -> list["Token"]:
@@ -790,13 +790,14 @@ def _shifted_argument(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
 def _resolved_pronoun(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     """A source pronoun argument given a name the source does not give it before the pronoun."""
     pronouns = set(rules()["checks"]["resolved-pronoun"]["pronouns"])
+    position = {id(d): i for i, d in enumerate(sources)}
     found = []
     for verb in summary:
         if verb.pos_ != "VERB":
             continue
         for src in _same_verbs(verb, sources):
             doc = src.doc
-            earlier = {_stem(t) for d in sources[:[i for i, x in enumerate(sources) if x is doc][0]] for t in d}
+            earlier = {_stem(t) for d in sources[:position[id(doc)]] for t in d}
             for role in (_patient, _agent):
                 mine, theirs = role(verb), role(src)
                 if mine is None or theirs is None or theirs.lower_ not in pronouns:

@@ -360,7 +360,7 @@ def _lift(preds: list[_Pred], refday: date | None) -> None:
                 or p.role == "noun":
             continue
         if q.tok.dep_ == "xcomp":
-            p.date, p.rule = replace(q.date, rule=q.date.rule), "lift:xcomp"
+            p.date, p.rule = q.date, "lift:xcomp"
             continue
         marker = next((c.lower_ for c in q.tok.children if c.dep_ == "mark"), "")
         if q.tok.dep_ == "advcl" and marker == "after" and q.date.granularity in _COARSE and refday is not None \
