@@ -73,7 +73,7 @@ class PeriodSummary:
     extractive: bool  # text is copied from the entries, not generated
     guarded: bool  # the guard rejected at least one generation
     sources: tuple[str, ...]  # dates (TIMEX3 values) of the entries the text was made from
-    rule: str = ""  # how the text was made: "generated:<template>" or "extractive:central-entries"
+    rule: str = ""  # how the text was made: "generated:<template>", "extractive:<fallback>" (overview: thread-chronology) or "omitted:<why>"
     rejected: tuple[str, ...] = ()  # names/numbers the guard found unsupported in rejected answers
     checks: tuple[str, ...] = ()  # names of the guard's checks that rejected a generation (faithfulness.toml)
 
