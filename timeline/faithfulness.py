@@ -767,24 +767,29 @@ def _shifted_argument(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
                     found.append(f"'{extra[0].text}' is {verb.text} in the summary; the sources' "
                                  f"'{same[0].text}' sentences do not mention it")
                     continue
-        for prep in (c for c in verb.children if c.dep_ == "prep"):
-            obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
-            if obj is None or obj.pos_ != "PROPN":
-                continue
-            for src in same:
-                s_prep = next((c for c in src.children if c.dep_ == "prep" and c.lower_ == prep.lower_), None)
-                s_obj = next((g for g in s_prep.children if g.dep_ == "pobj"), None) if s_prep is not None else None
-                if s_obj is None or _stem(s_obj) == _stem(obj) or s_obj.pos_ != "NOUN":
-                    continue
-                inner = [g for g in s_obj.subtree if g.i != s_obj.i and _stem(g) == _stem(obj)]
-                if inner and all(_inside_modifier(g, s_obj, parts) for g in inner):
-                    found.append(f"'{verb.text} {prep.text} {obj.text}' where the source says "
-                                 f"'{src.text} {s_prep.text} {s_obj.text} ... {inner[0].text}'")
-                    break
-            else:
-                continue
-            break
+        lifted = next(filter(None, (_lifted_place(verb, prep, same, parts)
+                                    for prep in verb.children if prep.dep_ == "prep")), None)
+        if lifted:
+            found.append(lifted)
     return found
+
+
+def _lifted_place(verb: "Token", prep: "Token", same: Sequence["Token"], parts: set[str]) -> str | None:
+    """``verb prep Name`` where a source verb has ``prep <noun> ... Name`` with the name only inside
+    the noun's locating modifier ("retreated from positions around the city of Derna")."""
+    obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+    if obj is None or obj.pos_ != "PROPN":
+        return None
+    for src in same:
+        s_prep = next((c for c in src.children if c.dep_ == "prep" and c.lower_ == prep.lower_), None)
+        s_obj = next((g for g in s_prep.children if g.dep_ == "pobj"), None) if s_prep is not None else None
+        if s_obj is None or _stem(s_obj) == _stem(obj) or s_obj.pos_ != "NOUN":
+            continue
+        inner = [g for g in s_obj.subtree if g.i != s_obj.i and _stem(g) == _stem(obj)]
+        if inner and all(_inside_modifier(g, s_obj, parts) for g in inner):
+            return (f"'{verb.text} {prep.text} {obj.text}' where the source says "
+                    f"'{src.text} {s_prep.text} {s_obj.text} ... {inner[0].text}'")
+    return None
 
 
 def _resolved_pronoun(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
