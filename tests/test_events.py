@@ -199,6 +199,22 @@ def test_a_new_paragraph_and_a_topic_shift_end_the_carried_time():
     assert postponed.value != "2012-03-05"
 
 
+def test_after_that_with_no_time_told_before_it_is_left_undated():
+    # nothing before "After that" in its paragraph tells a time: no day a reader could give it
+    body = ("Clashes have been sporadic, with lulls that last for several days. "
+            "After that, the offensive stalled, with the forces insisting they were resting.\n"
+            "Rebels seized the harbour on Sunday. After that, the army shelled the town. "
+            "After this week's vote, the speaker resigned.")
+    events = run(body)
+    stalled = by_trigger(events, "stalled")
+    assert (stalled.value, stalled.rule) == (None, "undated:unanchored-sequence")
+    assert by_trigger(events, "insisting").value is None  # its clause goes with it
+    shelled = by_trigger(events, "shelled")  # a time was told just before: dated as before the rule
+    assert shelled.value is not None and shelled.rule != "undated:unanchored-sequence"
+    resigned = by_trigger(events, "resigned")  # "this week's vote" is an expression, not an anaphor
+    assert resigned.rule != "undated:unanchored-sequence"
+
+
 def test_a_duration_later_counts_from_the_last_told_time():
     events = run("He started the company in 1976. One year later he was fired.")
     fired = by_trigger(events, "fired")
@@ -355,6 +371,10 @@ def test_seed_claims_are_dated_as_a_reader_dates_them():
     said = seed("003", "Residents said on Sunday", "said")
     took = seed("003", "Residents said on Sunday", "took")
     assert said.value == took.value == "2015-02-08"
+    # "After that, the offensive stalled" (article 001): the scraped paragraph tells no time before
+    # it, so it is not news of 11 August either (it was on the timeline there before).
+    stalled = seed("001", "After that, the offensive stalled", "stalled")
+    assert (stalled.value, stalled.rule) == (None, "undated:unanchored-sequence")
 
 
 @seeds

@@ -35,6 +35,10 @@ How a predicate is dated (``Event.rule`` names the step):
 5. ``reference-date:<why>`` — the article's reference date: ``news-report`` (simple past),
    ``present-perfect`` (news lead: "Airbus has won an order"), ``present-state`` (a present state
    holds at the reference date), ``headline`` (headlines are events at the reference date).
+   Steps 4 and 5 are not taken in a sentence opened by a sequence anaphor ("After that, the
+   offensive stalled") when neither the previous sentence nor the paragraph told a time: it
+   happened after something the text does not date, so the lead's or the report's day would be a
+   guess (``undated:unanchored-sequence``).
 6. Otherwise undated (``kind="undated"``): plans without a time of their own (``undated:plan``,
    class ``plan``: never shown as a past happening), hypotheticals, past perfects without narrative
    time, sentences about the reporting itself (``[not_news]``), link titles, captions without a
@@ -308,6 +312,20 @@ def _shift_opener(text: str) -> bool:
     return any(lowered.startswith(op) for op in words().shift_openers)
 
 
+def _sequence_opener(text: str) -> bool:
+    """Does the sentence open with a sequence anaphor ("After that, ...", "Afterwards ...")?
+
+    A comma must follow a demonstrative ("After that, the offensive stalled"), so that "After this
+    week's vote ..." (an expression of its own) is not taken for one."""
+    lowered = text.lower().lstrip("\"“‘' ")
+    for op in words().sequence_anaphors:
+        if lowered.startswith(op):
+            rest = lowered[len(op):len(op) + 1]
+            if rest == "," or (op.endswith("wards") and rest in {" ", ""}):
+                return True
+    return False
+
+
 @dataclass
 class Narrative:
     """The times a clause without an expression can take (see the module docstring, step 4)."""
@@ -376,7 +394,7 @@ def _earlier_period(d: Date, refday: date) -> bool:
 
 
 def _date_sentence(preds: list[_Pred], refday: date | None, narrative: Narrative, not_news: bool,
-                   headline: bool) -> None:
+                   headline: bool, unanchored: bool = False) -> None:
     by_token = {p.tok.i: p for p in preds}
     for p in preds:
         if p.own:
@@ -425,6 +443,9 @@ def _date_sentence(preds: list[_Pred], refday: date | None, narrative: Narrative
                 p.date, p.rule = _day(refday, "reference-date:headline"), "reference-date:headline"
             else:
                 p.rule = "undated:no-reference-date"
+            continue
+        if unanchored:  # "After that, ..." with no time told before it: no day a reader could give
+            p.rule = "undated:unanchored-sequence"
             continue
         carried = narrative.carried()
         if p.tense == "past" and carried is not None and p.klass in {"happening", "state", "reporting"}:
@@ -657,6 +678,7 @@ def extract_events(article: Article, timexes: Sequence[Timex], refdate: Referenc
         if here != narrative.paragraph:
             narrative.local = narrative.plan = narrative.last = narrative.previous = None
             narrative.paragraph = here
+        unanchored = _sequence_opener(sentence.text) and narrative.previous is None and narrative.local is None
         if _shift_opener(sentence.text):
             narrative.local = narrative.plan = None
         inside = [t for t in ordered if sentence.start <= t.start < sentence.end]
@@ -667,7 +689,7 @@ def extract_events(article: Article, timexes: Sequence[Timex], refdate: Referenc
         not_news = any(phrase in sentence.text.lower() for phrase in words().not_news)
         narrative.continues = _continues(preds)
         sentence_ents = [e for e in ents if sent.start <= e.start < sent.end]
-        _date_sentence(preds, refday, narrative, not_news, False)
+        _date_sentence(preds, refday, narrative, not_news, False, unanchored)
         _narrative_after(preds, narrative, refday)
         for p in preds:
             event = _event(article, trimmed, p, 0, article.raw_span, sent, sentence_ents, kinds)

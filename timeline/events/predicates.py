@@ -53,6 +53,7 @@ class Words:
     not_events: frozenset[str]
     not_news: tuple[str, ...]
     shift_openers: tuple[str, ...]  # [discourse] shift_openers, shared with merging
+    sequence_anaphors: tuple[str, ...]  # [discourse] sequence_anaphors: "After that, ..."
 
 
 @cache
@@ -71,6 +72,7 @@ def words() -> Words:
         not_events=frozenset(data["not_events"]["lemmas"]),
         not_news=tuple(p.lower() for p in data["not_news"]["phrases"]),
         shift_openers=tuple(p.lower() for p in data["discourse"]["shift_openers"]),
+        sequence_anaphors=tuple(p.lower() for p in data["discourse"]["sequence_anaphors"]),
     )
 
 
