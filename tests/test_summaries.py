@@ -305,8 +305,11 @@ def test_period_summary_is_guarded_against_its_entries(tmp_path):
     bad = Summarizer("small", cache_path=tmp_path / "b.json", progress=False,
                      generator=Scripted("In March 2016, Haftar took Derna."))
     p = bad.summarize_period("2016-02", entries)
-    # a month paragraph that fails the guard is left out: repeating its entries' first lines says nothing
-    assert p.text == "" and p.guarded and p.rule == "omitted:guard" and not p.extractive
+    # a month paragraph that fails the guard becomes the month's digest: its threads, each with its
+    # count and days and its most salient entry, copied (no model text)
+    assert p.guarded and p.rule == "extractive:month-digest" and p.extractive
+    assert "Haftar" not in p.text and "March" not in p.text
+    assert "(2 entries, 23–24 February 2016): " in p.text and (LITHI in p.text or SEIZED in p.text)
     assert p.rejected == ("March", "Haftar", "Derna") and p.checks == ("names-and-numbers",)
     overview = bad.summarize_overview(entries)
     assert overview.label == "2016" and overview.extractive  # the label comes from the entries' years
@@ -319,7 +322,9 @@ def test_a_month_paragraph_needs_two_entries_and_must_say_more_than_one_of_them(
     lone = s.summarize_period("2016-02", [entry(LITHI)])
     assert lone.text == "" and lone.rule == "omitted:fewer-than-two-entries" and gen.calls == []
     one_line = s.summarize_period("2016-02", [entry(LITHI), entry(SEIZED, day=date(2016, 2, 24))])
-    assert one_line.text == "" and one_line.rule == "omitted:repeats-an-entry"
+    # the model said no more than one entry: the month's digest is shown instead
+    assert one_line.text != "Special forces retook Lithi." and one_line.rule == "extractive:month-digest"
+    assert one_line.checks == ("repeats-an-entry",) and "2 entries" in one_line.text
 
 
 def test_a_retry_names_the_failed_check(tmp_path):

@@ -14,9 +14,10 @@ capitalised name must occur in the sentences it summarises) and by the meaning c
 ``timeline.faithfulness`` (rules as data in ``resources/faithfulness.toml``). A rejected answer is
 retried once with a stricter prompt that names the checks that failed; if that is rejected too, an
 entry falls back to a source sentence with its side clauses removed (``faithfulness.compress``), a
-month paragraph is left out (repeating its entries' first lines says nothing), the overview falls
-back to a chronology of its threads (``thread_chronology``: each thread's most salient entries after
-their reader dates). The names of the checks that fired go into the provenance
+month paragraph to a digest of its threads (``threads.month_digest``: each thread's count, days and
+most salient entry; also when the model's paragraph says no more than one entry), the overview to
+a chronology of its threads (``thread_chronology``: each thread's most salient entries after their
+reader dates). The names of the checks that fired go into the provenance
 (``entry.extra["summary_checks"]``, ``PeriodSummary.checks``).
 
 Why a cache: generation is the only slow stage (seconds per entry on a CPU) and the weights are a
@@ -49,7 +50,7 @@ from ..datetext import month_label, reader_date
 from ..records import TimelineEntry
 from .generation import ChatGenerator, default_threads
 from .grounding import facts_block, from_event, happening
-from .threads import salient, threads
+from .threads import month_digest, salient, threads
 from .threads import settings_from as thread_settings
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -73,9 +74,11 @@ class PeriodSummary:
     extractive: bool  # text is copied from the entries, not generated
     guarded: bool  # the guard rejected at least one generation
     sources: tuple[str, ...]  # dates (TIMEX3 values) of the entries the text was made from
-    rule: str = ""  # how the text was made: "generated:<template>", "extractive:<fallback>" (overview: thread-chronology) or "omitted:<why>"
+    rule: str = ""  # how the text was made: "generated:<template>", "extractive:<fallback>" (overview: thread-chronology; month: month-digest) or "omitted:<why>"
     rejected: tuple[str, ...] = ()  # names/numbers the guard found unsupported in rejected answers
-    checks: tuple[str, ...] = ()  # names of the guard's checks that rejected a generation (faithfulness.toml)
+    #: names of the guard's checks that rejected a generation (faithfulness.toml), and
+    #: "repeats-an-entry" for a month paragraph that said no more than one of its entries
+    checks: tuple[str, ...] = ()
 
 
 @cache
@@ -789,14 +792,19 @@ class Summarizer:
                    *(s for e in chosen for s in _source_sentences(e))]
         # extractive fallback of the overview: up to three entry texts, the most central one first choice,
         # in timeline order; a month paragraph has none (repeating its entries' first lines says nothing)
-        central = central_sentence(texts)
-        ranked = sorted(range(len(texts)), key=lambda i: (texts[i] != central, i))[:3]
-        fallback = " ".join(texts[i] for i in sorted(ranked)) if kind == "overview" else ""
+        if kind == "overview":
+            central = central_sentence(texts)
+            ranked = sorted(range(len(texts)), key=lambda i: (texts[i] != central, i))[:3]
+            fallback, fallback_rule = " ".join(texts[i] for i in sorted(ranked)), "central-entries"
+        else:  # a month: its threads, each with its count, days and most salient entry (all its entries)
+            strands = threads([e for _, e in usable], records or {},
+                              thread_settings(prompt_config().get("threads", {})))
+            fallback, fallback_rule = month_digest(strands, templates[kind], _entry_text), "month-digest"
         task = _Task(kind=kind, templates=(kind, f"{kind}_strict"),
                      fields={"label": shown, "items": _bullets(items)}, support=tuple(support),
                      fallback=fallback, first_sentence=False,
                      max_new_tokens=templates[kind]["max_new_tokens"],
-                     fallback_rule="central-entries" if kind == "overview" else "guard", sources=tuple(texts))
+                     fallback_rule=fallback_rule, sources=tuple(texts))
         return task, tuple(e.date for e in chosen)
 
     def _threads_task(self, label: str, entries: Sequence[TimelineEntry],
@@ -837,8 +845,11 @@ class Summarizer:
                 out.append(PeriodSummary(label, "", extractive=False, guarded=False, sources=(), rule=rule))
                 continue
             r = results[i]
-            if kind == "period" and r.text and repeats_an_entry(r.text, tasks[i][0].sources):
-                r = _Result("", False, r.guarded, "omitted:repeats-an-entry", r.rejected, r.checks)
+            if kind == "period" and r.text and not r.extractive and repeats_an_entry(r.text, tasks[i][0].sources):
+                # the model said no more than one entry: the month's digest says more
+                task = tasks[i][0]
+                r = _Result(task.fallback, True, r.guarded, f"extractive:{task.fallback_rule}",
+                            r.rejected, r.checks + ("repeats-an-entry",))
             out.append(PeriodSummary(label, r.text, extractive=r.extractive, guarded=r.guarded,
                                      sources=tasks[i][1], rule=r.rule, rejected=r.rejected, checks=r.checks))
         return out
