@@ -208,7 +208,23 @@ def test_a_rerun_reuses_its_partitions_and_a_changed_article_only_its_own(corpus
     assert (changed.work["reused"], changed.work["computed"]) == (n - 1, 1)
     assert changed.corpus[last.stem].raw.endswith("The minister resigned on Friday.\n")
     assert any(e.article == last.stem and "resigned" in e.text for e in changed.events)
-    assert len(list((work / "partitions").glob("*.parquet"))) == 4
+    # the old version's partition is never read again: removed once the run has all its partitions;
+    # a file in the workdir that is not a partition stays
+    assert changed.work["pruned"] == 1 and again.work["pruned"] == 0
+    assert len(list((work / "partitions").glob("*.parquet"))) == n
+    (work / "partitions" / "notes.txt").write_text("mine", encoding="utf-8")
+    build_timeline(folder, model=None, scheduler="synchronous", workdir=work, partition_size=3)
+    assert (work / "partitions" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_the_default_workdir_is_one_folder_per_input(tmp_path, monkeypatch):
+    from timeline.cluster import default_workdir
+
+    monkeypatch.setenv("TIMELINE_CACHE", str(tmp_path / "cache"))
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert default_workdir(a) != default_workdir(b)
+    assert default_workdir(a) == default_workdir(tmp_path / "x" / ".." / "a")  # the same folder, however named
+    assert default_workdir(a).parent == tmp_path / "cache" / "partitions-work"
 
 
 def test_the_partition_path_gives_the_in_process_records(corpus, tmp_path):

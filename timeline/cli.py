@@ -134,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="articles per Dask task and per partition file (default: 16)")
     run.add_argument("--workdir", metavar="DIR",
                      help="where finished partitions are kept, so a rerun resumes "
-                          "(default: partitions-work in the cache folder)")
+                          "(default: partitions-work/<input> in the cache folder); partitions a "
+                          "finished run did not use are removed from it")
     run.set_defaults(handler=_cmd_run)
 
     tag = sub.add_parser("tag", help="print the temporal expressions of a text file",

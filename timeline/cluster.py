@@ -16,11 +16,15 @@ Articles are read here (``corpus.SourceStream``), in partitions of ``partition_s
 ``in_flight`` partitions per worker are queued at once, so neither this process nor a worker holds
 the corpus before the cross-article stages. Each finished partition is written to
 ``<workdir>/partitions/`` (``timeline.partitions``) by this process, so workers need no shared
-disk; a partition already there is read instead of computed. A worker that dies is replaced by
-Dask, which reruns its tasks elsewhere; a run killed outright resumes from the partitions written.
+disk; a partition already there is read instead of computed. Once a run has read all its
+partitions, the workdir's other partition files (older articles, settings or code) are removed;
+the default workdir is one folder per input, so another corpus's partitions are never touched. A
+worker that dies is replaced by Dask, which reruns its tasks elsewhere; a run killed outright
+resumes from the partitions written.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from dataclasses import dataclass, field
@@ -70,13 +74,14 @@ class Work:
     partitions: int = 0
     reused: int = 0
     computed: int = 0
+    pruned: int = 0  # partition files of older articles, settings or code removed after the run
     workers: int = 0
     dashboard: str | None = None
     keys: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"scheduler": self.scheduler, "partitions": self.partitions, "reused": self.reused,
-                "computed": self.computed, "workers": self.workers}
+                "computed": self.computed, "pruned": self.pruned, "workers": self.workers}
 
 
 def usable_cores() -> int:
@@ -121,10 +126,18 @@ def estimate_articles(source: Any, *, stop_at: int | None = None) -> int:
     return total
 
 
-def default_workdir() -> Path:
+def default_workdir(source: Any = None) -> Path:
+    """``<cache root>/partitions-work/<source>``: one folder per input (a hash of its resolved path;
+    ``in-memory`` for a DataFrame), so that pruning after a run (``partitions.prune_partitions``)
+    never touches another corpus's partitions."""
+    from .corpus.stream import is_dataframe
     from .models import cache_root
 
-    return cache_root() / "partitions-work"
+    root = cache_root() / "partitions-work"
+    if source is None or is_dataframe(source):
+        return root / "in-memory"
+    name = str(Path(source).resolve())
+    return root / hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def choose_scheduler(source: Any, engine: EngineSettings) -> str:
@@ -224,13 +237,13 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
     from .corpus import Corpus
     from .corpus.stream import SourceStream
     from .exports import loggable
-    from .partitions import decode_rows, has_partition, partition_key, read_partition, run_partition, \
-        settings_fingerprint, write_partition
+    from .partitions import decode_rows, has_partition, partition_key, prune_partitions, read_partition, \
+        run_partition, settings_fingerprint, write_partition
     from .pipeline import EventStages
 
     if isinstance(source, Corpus):
         raise TypeError("a loaded Corpus runs in this process; give the folder or file to run it on Dask")
-    workdir = Path(engine.workdir) if engine.workdir is not None else default_workdir()
+    workdir = Path(engine.workdir) if engine.workdir is not None else default_workdir(source)
     stream = SourceStream(source)
     work = Work(scheduler=scheduler)
     level = logging.INFO if progress else logging.DEBUG
@@ -301,6 +314,9 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
         if rows is None:
             raise RuntimeError(f"partition {key} in {workdir} vanished or was damaged during the run; run again")
         records.extend(decode_rows(rows))
+    work.pruned = prune_partitions(workdir, set(work.keys))  # every partition this run needs is read
+    if work.pruned:
+        log.log(level, "removed %d partition files no longer used (older articles, settings or code)", work.pruned)
     records.sort(key=lambda r: r[0].id)
     corpus = Corpus(tuple(r[0] for r in records), errors, notices)
     if not corpus.articles:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -225,6 +226,33 @@ def has_partition(workdir: Path, key: str, expected: int) -> bool:
         return False
     kv = meta.metadata or {}
     return kv.get(b"timeline-partition") == key.encode() and meta.num_rows == expected
+
+
+_PARTITION_FILE = re.compile(r"[0-9a-f]{40}\.parquet")
+_LEFTOVER_FILE = re.compile(r"\.[0-9a-f]{40}\.parquet\..*\.tmp")  # a write cut off by a kill
+
+
+def prune_partitions(workdir: Path, keep: set[str]) -> int:
+    """Remove the partition files of ``workdir`` whose key is not in ``keep`` (and writes left
+    unfinished by a killed run); returns how many files went.
+
+    Called after a run has read all its partitions: what it did not use belongs to an older version
+    of an article, of the settings or of the code, and would never be read again. Files that are not
+    partitions are left alone, so a workdir that holds something else loses nothing of it.
+    """
+    folder = Path(workdir) / PARTITIONS_FOLDER
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for path in folder.iterdir():
+        stale = _PARTITION_FILE.fullmatch(path.name) and path.name[:-len(".parquet")] not in keep
+        if (stale or _LEFTOVER_FILE.fullmatch(path.name)) and path.is_file():
+            try:
+                path.unlink()
+                removed += 1
+            except OSError:
+                pass
+    return removed
 
 
 def decode_rows(rows: list[dict[str, str]]) -> list[tuple[Article, ReferenceDate, tuple[Timex, ...], tuple[Event, ...]]]:
