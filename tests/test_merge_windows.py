@@ -143,6 +143,26 @@ def test_a_dask_scheduler_gives_the_same_entries():
     assert _key(on_dask) == _key(here)
 
 
+def test_a_client_gets_the_tasks_a_few_at_a_time_and_the_same_entries(monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    events = shifted_copies(copies=3, max_days=10, seed=2)
+    here = merging.merge_events(events, embed=fake_embed, window_events=10)
+    batches = len(merging.window_batches(merging.date_windows(_dated(events)), 10))
+    assert batches > merging.MERGE_IN_FLIGHT  # more tasks than are ever waiting at once
+    most = []  # futures still pending each time a task is submitted
+    submit = distributed.Client.submit
+
+    def watched(self, *args, **kwargs):
+        most.append(len([f for f in self.futures.values() if f.status == "pending"]))
+        return submit(self, *args, **kwargs)
+
+    monkeypatch.setattr(distributed.Client, "submit", watched)
+    with distributed.Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as client:
+        on_dask = merging.merge_events(events, embed=fake_embed, window_events=10, scheduler=client)
+    assert _key(on_dask) == _key(here)
+    assert len(most) == batches and max(most) < merging.MERGE_IN_FLIGHT
+
+
 def test_a_window_task_travels_to_another_process_whole():
     dated = _dated(shifted_copies(copies=3, max_days=5, seed=4))
     pairs = merging._Pairs(dated, fake_embed, merging.DEFAULT_THRESHOLD)

@@ -908,27 +908,58 @@ def merge_events(
     with place_tables.using(table):  # city_of / scene_places read the table in force
         pairs = _Pairs(dated, embed, threshold, table)
         windows, compatible = _windows_and_pairs(dated)
-        tasks = [pairs.subset(batch, [pair for w in windows_of for pair in compatible[w]])
-                 for batch, windows_of in _batches(windows, window_events)]
-        if scheduler is None or len(tasks) < 2:
+        batches = _batches(windows, window_events)
+        tasks = (pairs.subset(batch, [pair for w in windows_of for pair in compatible[w]])
+                 for batch, windows_of in batches)  # made one at a time, as they are run or sent
+        if scheduler is None or len(batches) < 2:
             merged = [merge_window(task, table) for task in tasks]
         else:
             merged = _on_dask(tasks, table, scheduler)
     return order_entries([entry for entries in merged for entry in entries])
 
 
-def _on_dask(tasks: list["_Pairs"], table: PlaceTable, scheduler) -> list[list[TimelineEntry]]:
-    """``merge_window`` of each task as Dask tasks; ``scheduler`` "tcp://HOST:PORT" connects to that
-    scheduler for the time of the computation, anything else goes to ``dask.compute`` as it is."""
-    import dask
+#: merge tasks sent to a running cluster at once: each holds its windows' events and vectors, so
+#: the driver (and a scheduler living in the same process) never holds them all
+MERGE_IN_FLIGHT = 4
 
-    delayed = [dask.delayed(merge_window, pure=True)(task, table) for task in tasks]
+
+def _on_dask(tasks: Iterable["_Pairs"], table: PlaceTable, scheduler) -> list[list[TimelineEntry]]:
+    """``merge_window`` of each task as Dask tasks, results in task order.
+
+    ``scheduler`` "tcp://HOST:PORT" (a running scheduler) or a ``distributed.Client``: the tasks are
+    submitted as they are made, at most ``MERGE_IN_FLIGHT`` waiting at a time. Anything else
+    ("synchronous", "threads", "processes") goes to ``dask.compute`` as it is."""
     if isinstance(scheduler, str) and scheduler.startswith("tcp://"):
         from distributed import Client
 
         with Client(scheduler, timeout="30s", set_as_default=False) as client:
-            return list(dask.compute(*delayed, scheduler=client))
+            return _submitted(client, tasks, table)
+    try:
+        from distributed import Client
+    except ImportError:  # dask alone
+        Client = ()  # noqa: N806
+    if isinstance(scheduler, Client):
+        return _submitted(scheduler, tasks, table)
+    import dask
+
+    delayed = [dask.delayed(merge_window, pure=True)(task, table) for task in tasks]
     return list(dask.compute(*delayed, scheduler=scheduler))
+
+
+def _submitted(client, tasks: Iterable["_Pairs"], table: PlaceTable) -> list[list[TimelineEntry]]:
+    from distributed import wait
+
+    results: dict[int, list[TimelineEntry]] = {}
+    pending: dict = {}  # future -> task number
+    for n, task in enumerate(tasks):
+        pending[client.submit(merge_window, task, table, pure=False)] = n
+        while len(pending) >= MERGE_IN_FLIGHT:
+            done = wait(list(pending), return_when="FIRST_COMPLETED").done
+            for future in done:
+                results[pending.pop(future)] = future.result()
+    for future, n in list(pending.items()):
+        results[n] = future.result()
+    return [results[n] for n in range(len(results))]
 
 
 def date_windows(dated: Sequence[Event]) -> list[list[int]]:
