@@ -136,6 +136,18 @@ def test_after_a_coarse_earlier_time_is_background_of_that_time():
     assert by_trigger(events, "resigned").rule != "lift:after"
 
 
+def test_a_purpose_clause_lifts_its_date_to_the_launch():
+    events = run("IS seized Sirte in 2015 and pro-government forces launched an operation to retake it in June.")
+    launched = by_trigger(events, "launched")
+    assert (launched.value, launched.rule) == ("2016-06", "lift:purpose")
+    assert by_trigger(events, "seized").value == "2015"
+    # a purpose that lies after the report is a plan, not the launch's time; a stretch is no point
+    later = run("The army launched a campaign to hold elections in 2017.")
+    assert by_trigger(later, "launched").rule != "lift:purpose"
+    stretch = run("Rival factions battled to control the country in the past two years.")
+    assert by_trigger(stretch, "battled").rule != "lift:purpose"
+
+
 def test_a_planned_complement_does_not_date_its_governor():
     events = run("The rival parties agreed to hold elections in 2017.")
     assert by_trigger(events, "agreed").value != "2017"

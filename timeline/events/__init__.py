@@ -20,8 +20,9 @@ How a predicate is dated (``Event.rule`` names the step):
 2. ``inherit:<dep>`` — a dependent clause without an expression of its own (``xcomp``, ``pcomp``,
    ``conj`` of the same tense, ``acl``, ``advcl`` unless introduced by "after"/"before"/"until"...)
    takes its governor's date. The other way, ``lift:<why>`` (``_lift``): a past predicate without an
-   expression takes its open complement's ("helped implant IS in 2014") or, after a coarse earlier
-   time, its "after" clause's ("was set up after opponents took Tripoli in 2014").
+   expression takes its open complement's ("helped implant IS in 2014"), its purpose clause's
+   ("launched an operation to retake it in June") or, after a coarse earlier time, its "after"
+   clause's ("was set up after opponents took Tripoli in 2014").
 3. ``reported:<tense>`` — a reported clause (complement of a reporting verb) in the simple past,
    present or present perfect takes the reporting verb's date when that is dated by an expression
    of the sentence or by carried narrative time: "said on Tuesday that sales rose" — the rise is
@@ -358,6 +359,9 @@ def _lift(preds: list[_Pred], refday: date | None) -> None:
 
     * ``lift:xcomp`` — an open complement is the governor's happening: "militants helped implant IS
       in Libya in 2014" (the helping is the implanting, in 2014); "began to withdraw on Monday".
+    * ``lift:purpose`` — a to-infinitive of the predicate or of its object: "forces launched an
+      operation to retake it in June" (the launch is June's; the "in June" attaches to the purpose
+      clause in the parse, the reader reads it as the launch's time).
     * ``lift:after`` — a simple past framed by "after" a coarse earlier time: "the eastern government
       was set up after opponents took control of Tripoli in 2014" is background of 2014 (or soon
       after), not news of the article's day. Only year- or month-level dates of an earlier period than
@@ -380,10 +384,24 @@ def _lift(preds: list[_Pred], refday: date | None) -> None:
         if q.tok.dep_ == "xcomp":
             p.date, p.rule = q.date, "lift:xcomp"
             continue
+        if _purpose_of(q.tok, p.tok) and not q.date.value.startswith("P"):  # a point, not "for two years"
+            p.date, p.rule = q.date, "lift:purpose"
+            continue
         marker = next((c.lower_ for c in q.tok.children if c.dep_ == "mark"), "")
         if q.tok.dep_ == "advcl" and marker == "after" and q.date.granularity in _COARSE and refday is not None \
                 and _earlier_period(q.date, refday):
             p.date, p.rule = q.date, "lift:after"
+
+
+def _purpose_of(clause: "Token", verb: "Token") -> bool:
+    """Is ``clause`` a to-infinitive of ``verb`` or of its object ("launched an operation to retake
+    it in June", "moved troops to secure the port on Monday")?"""
+    if clause.dep_ not in {"acl", "relcl", "advcl"} or not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+        return False
+    if clause.dep_ == "advcl":
+        return clause.head.i == verb.i
+    return clause.head.dep_ in {"dobj", "obj", "attr"} and clause.head.head.i == verb.i
 
 
 def _earlier_period(d: Date, refday: date) -> bool:
