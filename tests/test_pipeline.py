@@ -168,9 +168,32 @@ def test_committed_summaries_name_nothing_their_sources_do_not():
 
     rest = prompt_config()["templates"]["overview"]["rest_title"]
     for paragraph in [*summaries["months"], summaries["overview"]]:
+        if paragraph["rule"] == "extractive:month-digest":
+            _check_digest(paragraph, [e for e in entries if e["start"].startswith(paragraph["label"])  # as month_groups
+                                      and e["granularity"] not in {"season", "year", "quarter", "decade", "century"}])
+            continue
         support = [render_label(paragraph["label"]), rest,
                    *(text for d in paragraph["sources"] for text in by_date[d])]
         assert unsupported_tokens(paragraph["text"], support) == [], paragraph["label"]
+
+
+def _check_digest(paragraph: dict, month: list[dict]) -> None:
+    """A month digest counts the month's entries, names places its entries name (each count at most
+    the entries naming it), and quotes only entry summaries of the month."""
+    import re
+
+    head, _, told = paragraph["text"].partition(". The most salient: ")
+    m = re.fullmatch(r"(\d+) entr(?:y|ies), [^,]+(?:, in (.+))?", head)
+    assert m and int(m.group(1)) == len(month), (paragraph["label"], head)
+    from timeline import places
+
+    with places.using(places.load_table(ROOT / "seeds")):  # a neighbourhood counts as its city
+        for name, count in re.findall(r"([^,()]+?) \((\d+)\)", (m.group(2) or "").replace(" and ", ", ")):
+            name = name.strip()
+            naming = [e for e in month if any(name in (p, places.city_of(p)) for p in e["places"])]
+            assert 1 <= int(count) <= len(naming), (paragraph["label"], name, count)
+    quoted = [e["summary"] for e in month if e["summary"] in told]
+    assert quoted and len(told) <= sum(len(q) for q in quoted) + 40 * len(quoted), (paragraph["label"], told)
 
 
 def test_an_article_without_a_reference_date_is_named_and_counted(tmp_path, caplog):

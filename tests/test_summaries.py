@@ -305,11 +305,12 @@ def test_period_summary_is_guarded_against_its_entries(tmp_path):
     bad = Summarizer("small", cache_path=tmp_path / "b.json", progress=False,
                      generator=Scripted("In March 2016, Haftar took Derna."))
     p = bad.summarize_period("2016-02", entries)
-    # a month paragraph that fails the guard becomes the month's digest: its threads, each with its
-    # count and days and its most salient entry, copied (no model text)
+    # a month paragraph that fails the guard becomes the month's digest: how many entries over which
+    # days, then its most salient entries after their dates, copied (no model text)
     assert p.guarded and p.rule == "extractive:month-digest" and p.extractive
     assert "Haftar" not in p.text and "March" not in p.text
-    assert "(2 entries, 23–24 February 2016): " in p.text and (LITHI in p.text or SEIZED in p.text)
+    assert p.text == (f"2 entries, 23–24 February 2016. The most salient: 23 February 2016 — {LITHI} "
+                      f"24 February 2016 — {SEIZED}")
     assert p.rejected == ("March", "Haftar", "Derna") and p.checks == ("names-and-numbers",)
     overview = bad.summarize_overview(entries)
     assert overview.label == "2016" and overview.extractive  # the label comes from the entries' years
@@ -468,3 +469,26 @@ def test_the_fallback_of_a_clause_is_a_sentence_it_stands_in():
     assert chosen[0].isupper() and chosen.startswith("The fighters are led by brigades from nearby Misrata")
     words = whole.split()
     assert all(w in words for w in chosen.split())  # the source's words, in the source's order
+
+
+def test_a_month_digest_counts_each_entry_once_at_its_scene_and_quotes_the_most_salient():
+    from dataclasses import replace
+
+    from timeline.summaries import prompt_config
+    from timeline.summaries.digest import month_digest
+
+    a = replace(entry(LITHI), places=("Lithi", "Benghazi", "Libya"), salience=0.2)
+    b = replace(entry(SEIZED, day=date(2016, 2, 24)), places=("Benghazi",), salience=0.9)
+    c = replace(entry(SABRATHA, day=date(2016, 2, 19)), places=("Sabratha", "Libya"), salience=0.5)
+    from timeline import places
+
+    template = prompt_config()["templates"]["period"]
+    with places.using(places.load_table(SEEDS)):  # the corpus's table: Lithi lies in Benghazi, Libya is a country
+        text = month_digest([c, a, b], template, lambda e: e.sources[0].sentence,
+                            lambda e: e.start.strftime("%-d %B %Y"))
+    # each entry counts once, at its scene: Lithi as its city (Benghazi); Libya, a country, is not
+    # the scene of an entry that names a narrower place
+    head, _, told = text.partition(". The most salient: ")
+    assert head == "3 entries, 19–24 February 2016, in Benghazi (2) and Sabratha (1)"
+    # the two most salient (b, then c), in timeline order: c (19th) before b (24th)
+    assert told == f"19 February 2016 — {SABRATHA} 24 February 2016 — {SEIZED}"

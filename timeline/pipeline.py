@@ -237,11 +237,11 @@ def build_timeline(
         with_events = {"events": events} if getattr(summarizer, "takes_events", False) else {}
         entries = summarizer.summarize_entries(entries, **with_events)
         groups = month_groups(entries)
-        if hasattr(summarizer, "summarize_periods"):  # one batched call for all months
-            periods = tuple(summarizer.summarize_periods(groups))
-        else:
-            periods = tuple(summarizer.summarize_period(label, group) for label, group in groups.items())
-        with places.using(table):  # the overview's threads roll neighbourhoods up into their cities
+        with places.using(table):  # month digests and the overview's threads roll neighbourhoods up into cities
+            if hasattr(summarizer, "summarize_periods"):  # one batched call for all months
+                periods = tuple(summarizer.summarize_periods(groups))
+            else:
+                periods = tuple(summarizer.summarize_period(label, group) for label, group in groups.items())
             overview = summarizer.summarize_overview([e for e in entries if e.in_campaign], **with_events)
         stats["summaries"] = summarizer.report()
         if prune_cache and hasattr(summarizer, "prune_cache"):  # keep only what these outputs use

@@ -43,6 +43,15 @@ def _lanes(entries: Sequence[TimelineEntry]) -> tuple[list[str], dict[int, str]]
     return order, lane_of
 
 
+def _counted(entries: Sequence[TimelineEntry]) -> str:
+    """"25 entries and 8 background items": the timeline's entries apart from the context shown beside them."""
+    background = sum(1 for e in entries if not e.in_campaign)
+    told = f"{len(entries) - background} {'entry' if len(entries) - background == 1 else 'entries'}"
+    if background:
+        told += f" and {background} background {'item' if background == 1 else 'items'}"
+    return told
+
+
 def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = None,
                       window: tuple[date, date] | None = None) -> Figure:
     """One lane per place over the campaign; numbered markers (days) and true-width bars (longer stretches).
@@ -175,7 +184,7 @@ def campaign_timeline(entries: Sequence[TimelineEntry], *, title: str | None = N
              literal(title or f"Timeline {first.year}–{last.year}: one lane per place"), fontsize=13,
              fontweight="bold", va="center")
     fig.text(left_margin / fig_w, 1 - 0.55 / fig_h,
-             literal(f"{len(entries)} entries from {len({s.article for e in entries for s in e.sources})} articles; "
+             literal(f"{_counted(entries)} from {len({s.article for e in entries for s in e.sources})} articles; "
                      "numbers refer to the key below"), fontsize=9, color="#444444", va="center")
 
     handles = [

@@ -1,10 +1,11 @@
 """One-sentence entry summaries, month paragraphs and an overview, guarded for faithfulness.
 
 The package: this module (the ``Summarizer``, its cache and the names-and-numbers guard),
-``generation`` (the local causal LM behind it), ``grounding`` (what the prompt is told about each
-source sentence: who did what to whom, according to whom, and the words to keep, from its event
-record when the caller passes ``events``), ``threads`` (the overview's strands: entries grouped by
-main place or actor).
+``generation`` (the local causal LM behind it), ``digest`` (a month told by its counts and most
+salient entries, when the model's paragraph is rejected), ``grounding`` (what the prompt is told
+about each source sentence: who did what to whom, according to whom, and the words to keep, from
+its event record when the caller passes ``events``), ``threads`` (the overview's strands: entries
+grouped by main place or actor).
 
 Why a guard: small instruction models readily "improve" a summary with a name or a number they
 remember rather than read, and, worse, restate what they read with another meaning: roles swapped,
@@ -14,10 +15,10 @@ capitalised name must occur in the sentences it summarises) and by the meaning c
 ``timeline.faithfulness`` (rules as data in ``resources/faithfulness.toml``). A rejected answer is
 retried once with a stricter prompt that names the checks that failed; if that is rejected too, an
 entry falls back to a source sentence with its side clauses removed (``faithfulness.compress``), a
-month paragraph to a digest of its threads (``threads.month_digest``: each thread's count, days and
-most salient entry; also when the model's paragraph says no more than one entry), the overview to
-a chronology of its threads (``thread_chronology``: each thread's most salient entries after their
-reader dates). The names of the checks that fired go into the provenance
+month paragraph to its digest (``digest.month_digest``: how many entries, over which days, where,
+and its most salient entries; also when the model's paragraph says no more than one entry), the
+overview to a chronology of its threads (``thread_chronology``: each thread's most salient entries
+after their reader dates). The names of the checks that fired go into the provenance
 (``entry.extra["summary_checks"]``, ``PeriodSummary.checks``).
 
 Why a cache: generation is the only slow stage (seconds per entry on a CPU) and the weights are a
@@ -50,7 +51,8 @@ from ..datetext import month_label, reader_date
 from ..records import TimelineEntry
 from .generation import ChatGenerator, default_threads
 from .grounding import facts_block, from_event, happening
-from .threads import month_digest, salient, threads
+from .digest import month_digest
+from .threads import salient, threads
 from .threads import settings_from as thread_settings
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -796,10 +798,9 @@ class Summarizer:
             central = central_sentence(texts)
             ranked = sorted(range(len(texts)), key=lambda i: (texts[i] != central, i))[:3]
             fallback, fallback_rule = " ".join(texts[i] for i in sorted(ranked)), "central-entries"
-        else:  # a month: its threads, each with its count, days and most salient entry (all its entries)
-            strands = threads([e for _, e in usable], records or {},
-                              thread_settings(prompt_config().get("threads", {})))
-            fallback, fallback_rule = month_digest(strands, templates[kind], _entry_text), "month-digest"
+        else:  # a month: its counts, days, places and most salient entries (digest.month_digest)
+            fallback = month_digest([e for _, e in usable], templates[kind], _entry_text, _render_date)
+            fallback_rule = "month-digest"
         task = _Task(kind=kind, templates=(kind, f"{kind}_strict"),
                      fields={"label": shown, "items": _bullets(items)}, support=tuple(support),
                      fallback=fallback, first_sentence=False,
