@@ -20,10 +20,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Literal, Mapping, Sequence
+from typing import Literal, Mapping, Sequence
 
 from .. import places
-from ..datetext import span_text
 from ..records import TimelineEntry
 
 
@@ -127,27 +126,3 @@ def salient(thread: Thread, per_thread: int) -> tuple[TimelineEntry, ...]:
     """The thread's ``per_thread`` most salient entries (ties: the earlier), in timeline order."""
     order = sorted(range(len(thread.entries)), key=lambda i: (-thread.entries[i].salience, i))[:per_thread]
     return tuple(thread.entries[i] for i in sorted(order))
-
-
-def month_digest(strands: Sequence[Thread], template: Mapping, text_of: Callable[[TimelineEntry], str]) -> str:
-    """A month paragraph made of its threads when the model's is rejected (``extractive:month-digest``).
-
-    "Benghazi (3 entries, 20–23 February 2016): <its most salient entry>. Sabratha (2 entries,
-    15–23 February 2016): ..." — each thread's name, how many of the month's entries it holds and the
-    days they span, then the text of its most salient entry (``text_of``: an entry text that passed
-    the guard), threads in the order their story starts. It says what the entries' first lines do not
-    (where the month's happenings were, how many, over which days) and states nothing they do not.
-    Wording from ``[templates.period]``: ``digest_thread``, ``digest_count``, ``rest_title``.
-    """
-    picked = sorted((t for t in strands if t.entries), key=lambda t: (t.entries[0].start, t.entries[0].end))
-    one, many = template["digest_count"]
-    parts = []
-    for strand in picked:
-        n = len(strand.entries)
-        first = min(e.start for e in strand.entries)
-        last = max(e.end for e in strand.entries)
-        title = strand.name or template["rest_title" if len(picked) > 1 else "only_title"]
-        parts.append(template["digest_thread"].format(
-            title=title, count=(one if n == 1 else many).format(n=n), span=span_text(first, last, "long"),
-            text=text_of(salient(strand, 1)[0])))
-    return " ".join(parts)
