@@ -205,3 +205,18 @@ def test_a_summary_cut_off_before_its_end_fires_hygiene():
     cut = "As of Wednesday, U.S. drones and fighter jets had carried out 29 strikes in Sirte, according to statements"
     assert any(f.check == "hygiene" and f.detail.startswith("unfinished") for f in F.check(cut, src))
     assert not any(f.check == "hygiene" for f in F.check(src[0], src))
+
+
+def test_a_copula_left_with_only_a_time_adjunct_is_not_a_sentence():
+    rule = F.rules()["checks"]["no-main-verb"]["dangling_copula_example"]
+    found = F.check(rule["summary"], [rule["source"]])
+    assert "no-main-verb" in {f.check for f in found}, [str(f) for f in found]
+    # a copula with a place or an attribute is whole, whatever time follows it
+    whole = "The recognised government has been in Tobruk since the summer of 2014."
+    assert "no-main-verb" not in {f.check for f in F.check(whole, [whole])}
+    there = "There have been rival administrations since the summer of 2014."
+    assert "no-main-verb" not in {f.check for f in F.check(there, [rule["source"]])}
+    # ... nor an absolute 'with' clause after the time (the model's own sentence)
+    seen = ("Libya's rival administrations have been since the summer of 2014, with the recognised government "
+            "fleeing Tripoli after the Fajr Libya militia alliance including Islamists overran the capital.")
+    assert "no-main-verb" in {f.check for f in F.check(seen, [rule["source"]])}

@@ -96,6 +96,8 @@ def test_injected_summarizer_fills_every_entry(result):
 
     out = build_timeline(result.corpus, summarizer=EchoSummarizer())
     assert all(e.summary for e in out.entries)
+    # the context list is summarized beside the timeline, each item from its own sources
+    assert out.context and [e.summary for e in out.context] == [e.sources[0].sentence for e in out.context]
     assert [p.label for p in out.periods] == list(month_groups(out.entries))
     assert out.overview is not None and out.stats["summaries"] == {"fallbacks": 0}
 
@@ -154,7 +156,9 @@ def test_committed_summaries_name_nothing_their_sources_do_not():
         raw = (ROOT / "seeds" / f"{ref['article']}.txt").read_text(encoding="utf-8")
         return raw[raw.rfind("\n", 0, ref["start"]) + 1:(raw.find("\n", ref["end"]) + 1 or len(raw) + 1) - 1]
 
-    for e in entries:
+    context = json.loads((outputs / "context.json").read_text(encoding="utf-8"))
+    assert context and all(e["summary"] for e in context)  # background is summarized and guarded too
+    for e in [*entries, *context]:
         shown = [s["sentence"] for s in e["sources"]] + [paragraph(s) for s in e["sources"] if s["start"] >= 0]
         assert unsupported_tokens(e["summary"], shown) == [], e["date"]
     # a paragraph may use what its prompt showed: the period's label, its entries' dates and texts

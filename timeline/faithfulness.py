@@ -862,6 +862,20 @@ def _no_main_verb(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
         if closest is None or verbless(closest):
             continue
         found.append(f"no main verb: {sent.text.strip()[:60]!r}")
+    time_preps, complements = set(rule["copula_time_preps"]), set(rule["copula_complements"])
+    for sent in summary.sents:
+        root = sent.root
+        if root.lemma_.lower() != "be" or any(c.dep_ in complements for c in root.children):
+            continue
+        preps = [c for c in root.children if c.dep_ == "prep"]
+
+        def adjunct(prep: "Token") -> bool:  # a time, or an absolute 'with X doing' clause
+            return prep.lower_ in time_preps or (prep.lower_ == "with" and any(
+                c.dep_ == "pcomp" or (c.dep_ == "pobj" and any(g.dep_ == "acl" for g in c.children))
+                for c in prep.children))
+
+        if any(p.lower_ in time_preps for p in preps) and all(adjunct(p) for p in preps):
+            found.append(f"'{root.text}' has no complement: {sent.text.strip()[:60]!r}")
     return found
 
 

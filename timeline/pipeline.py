@@ -229,13 +229,17 @@ def build_timeline(
     }
     periods: tuple = ()
     overview = None
+    context = chosen.context
     if summarizer is None and model is not None:
         from .summaries import Summarizer
 
         summarizer = Summarizer(model, cache_path=summary_cache, progress=progress)
     if summarizer is not None:
         with_events = {"events": events} if getattr(summarizer, "takes_events", False) else {}
-        entries = summarizer.summarize_entries(entries, **with_events)
+        # the context list is read beside the timeline, so it is summarized and guarded the same way,
+        # in the same batch (one pass over the model)
+        both = summarizer.summarize_entries([*entries, *chosen.context], **with_events)
+        entries, context = both[:len(entries)], tuple(both[len(entries):])
         groups = month_groups(entries)
         with places.using(table):  # month digests and the overview's threads roll neighbourhoods up into cities
             if hasattr(summarizer, "summarize_periods"):  # one batched call for all months
@@ -259,7 +263,7 @@ def build_timeline(
         predicates=tuple(predicates),
         window=window,
         places=table,
-        context=chosen.context,
+        context=context,
         candidates=tuple(candidates),
         selection=chosen,
         settings=settings,
