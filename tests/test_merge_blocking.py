@@ -82,7 +82,8 @@ def _fake_embed(texts):
 def test_merging_a_larger_corpus_gives_the_entries_of_all_pairs(monkeypatch):
     events = synthetic(copies=6, years=2, seed=3)
     blocked = merging.merge_events(events, embed=_fake_embed)
-    monkeypatch.setattr(merging._Pairs, "compatible_pairs", lambda self: _all_pairs(self.dated))
+    monkeypatch.setattr(merging._Pairs, "compatible_array",
+                        lambda self: np.asarray(_all_pairs(self.dated), dtype=np.int32).reshape(-1, 2))
     reference = merging.merge_events(events, embed=_fake_embed)
     assert [dataclasses.astuple(e) for e in blocked] == [dataclasses.astuple(e) for e in reference]
     assert len(blocked) < len(_dated(events))  # copies of one story on one date did merge

@@ -111,8 +111,9 @@ def test_windows_never_split_a_compatible_pair(max_days):
     assert all(window_of[i] == window_of[j] for i, j in compatible)
     # the pairs handed to each window are exactly its compatible pairs
     _, handed = merging._windows_and_pairs(dated)
-    assert sorted(p for pairs in handed for p in pairs) == compatible
-    assert all(window_of[i] == k for k, pairs in enumerate(handed) for i, _ in pairs)
+    assert sorted(tuple(p) for pairs in handed for p in pairs.tolist()) == compatible
+    assert all(window_of[i] == k for k, pairs in enumerate(handed) for i, _ in pairs.tolist())
+    assert all(pairs.tolist() == sorted(pairs.tolist()) for pairs in handed)
     # and each window is one piece: its events are connected through compatible pairs
     links = {k: set() for k in range(len(dated))}
     for i, j in compatible:

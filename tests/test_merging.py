@@ -87,7 +87,20 @@ def test_report_date_reaches_two_days_back_never_forward():
 def test_coarse_dates_must_overlap_day_dates_may_touch():
     year = lambda v: event("001", 1, "x", v, f"{v}-01-01", f"{v}-12-31", granularity="year")
     assert not dates_compatible(year("2014"), year("2015"))  # they touch at New Year, no more
-    assert dates_compatible(year("2014"), event("004", 1, "x", "2014-10-15", "2014-10-15"))
+    assert dates_compatible(year("2014"), event("004", 1, "x", "2014", "2014-01-01", "2014-12-31", granularity="year"))
+    summer = event("004", 1, "x", "2014-SU", "2014-06-01", "2014-08-31", granularity="season")
+    assert dates_compatible(year("2014"), summer)  # coarse with coarse: the intervals overlap
+
+
+def test_a_coarse_date_is_not_compatible_with_a_day_or_a_month_inside_it():
+    """'in 2014' and '15 October 2014' are kept apart: otherwise one year mention joins every event of
+    its year into one date window (the pair work grows with the square of a year's events)."""
+    year = event("001", 1, "x", "2014", "2014-01-01", "2014-12-31", granularity="year")
+    assert not dates_compatible(year, event("004", 1, "x", "2014-10-15", "2014-10-15"))
+    assert not dates_compatible(year, event("004", 1, "x", "2014-10", "2014-10-01", "2014-10-31", granularity="month"))
+    assert not dates_compatible(year, event("004", 1, "x", "2014-12-31", "2014-12-31", report=True))
+    month = event("001", 1, "x", "2014-10", "2014-10-01", "2014-10-31", granularity="month")
+    assert dates_compatible(month, event("004", 1, "x", "2014-10-15", "2014-10-15"))  # a month is fine enough
 
 
 def test_a_duration_matches_only_what_starts_with_it_and_undated_events_never_merge():
@@ -809,4 +822,5 @@ def test_a_begin_verb_with_a_year_is_no_start_day():
     assert stretch_start(year) is None
     assert stretch_start(week) == (date(2016, 7, 25), date(2016, 7, 31))
     assert stretch_start(day) == (date(2015, 2, 8), date(2015, 2, 8))
-    assert dates_compatible(year, day)  # the dates still overlap: only the stretch rule no longer applies
+    # no stretch rule joins them; and a year is not compatible with a day inside it (the coarse band)
+    assert not dates_compatible(year, day)

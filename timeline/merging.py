@@ -13,7 +13,11 @@ Dates compatible
   duration ("over the last 10 days", 2016-08-01..10) is a stretch, not a day: it is compatible only
   with events that start when it starts. Two *stretches* (``stretch_start``: anchored durations,
   "since August 1", "started an air campaign last week") are compatible when their start windows
-  overlap.
+  overlap. An event dated coarser than a month ("in 2015", "last summer", "in the 1990s") is
+  compatible only with events as coarse: a happening told by its year and one told by its day are
+  kept apart (the day-dated one is the timeline's; the year mention stays its own, low-specificity
+  candidate). Without this band one "in 2015" makes every event of 2015 a single date window, and
+  the pair work of merging grows with the square of a year's events instead of a few days'.
 
 Pass 1 — within one article (same-article links; sentences of one story on compatible dates)
   * **continuation**: sentence j directly follows i (no other dated sentence in between; undated
@@ -358,6 +362,8 @@ def dates_compatible(a: Event, b: Event) -> bool:
     """Could ``a`` and ``b`` be the same happening as far as their dates go? (symmetric)"""
     if None in (a.first_day, a.last_day, b.first_day, b.last_day):
         return False
+    if _coarse(a) != _coarse(b):
+        return False  # a year, quarter or season is not told at the precision of a day or a month
     if _same_stretch(a, b):
         return True
     if _is_duration(a) or _is_duration(b):
@@ -382,6 +388,12 @@ def dates_compatible(a: Event, b: Event) -> bool:
         return False  # one article naming two days ("on Sunday", "on Saturday") means two days
     tolerance = DATE_TOLERANCE_DAYS if fine else 0
     return (a.first_day - b.last_day).days <= tolerance and (b.first_day - a.last_day).days <= tolerance
+
+
+def _coarse(e: Event) -> bool:
+    """Dated coarser than a month (quarter, season, half, year, decade, century); a duration is not
+    (it is a stretch, see ``_is_duration``)."""
+    return not _is_duration(e) and _COARSE_RANK < granularity_rank(e.granularity) <= GRANULARITY_RANK["century"]
 
 
 def _window_end(e: Event) -> date:
@@ -568,7 +580,15 @@ class _Pairs:
             elif name not in self._SHARED:
                 continue
             setattr(part, name, value)
-        part.known_pairs = None if compatible is None else sorted((local[i], local[j]) for i, j in compatible)
+        if compatible is None:
+            part.known_pairs = None
+        else:
+            found = np.asarray(compatible, dtype=np.int64).reshape(-1, 2)
+            positions = np.asarray(index, dtype=np.int64)
+            renumbered = np.searchsorted(positions, found)  # index is ascending: its position is the new number
+            if found.size and not np.array_equal(positions[np.minimum(renumbered, len(positions) - 1)], found):
+                raise ValueError("subset: a compatible pair names an event outside the subset")
+            part.known_pairs = _pair_array(renumbered[:, 0], renumbered[:, 1])
         return part
 
     def cosine(self, i: int, j: int) -> float:
@@ -656,28 +676,42 @@ class _Pairs:
         return None
 
     def compatible_pairs(self) -> list[tuple[int, int]]:
-        """(i, j), i < j, of every date-compatible pair, blocked by date window.
+        """(i, j), i < j, of every date-compatible pair, blocked by date window (sorted).
 
         Events are swept in order of their first day; for each event i only the events j starting
         inside i's window are checked: from i's first day to ``_window_end(i)``, the last first day
         any rule of ``dates_compatible`` allows a later-starting event. So the cost grows with the
         events per window, not with the square of all events. ``date_checks`` counts the checks.
         """
+        return [(i, j) for i, j in self.compatible_array().tolist()]
+
+    def compatible_array(self) -> np.ndarray:
+        """``compatible_pairs`` as an (n, 2) int32 array: a corpus has millions of pairs, and a
+        Python tuple per pair would cost some fifteen times the memory."""
         if getattr(self, "known_pairs", None) is not None:  # a window's, found by date_windows
-            return list(self.known_pairs)
+            return self.known_pairs
+        from array import array
+
         dated = self.dated
         by_start = sorted(range(len(dated)), key=lambda i: (dated[i].first_day, i))
         starts = [dated[i].first_day.toordinal() for i in by_start]
-        pairs = []
+        first, second = array("i"), array("i")
         checks = 0
         for pos, i in enumerate(by_start):
             stop = bisect.bisect_right(starts, _window_end(dated[i]).toordinal(), lo=pos + 1)
             checks += stop - pos - 1
             for j in by_start[pos + 1:stop]:
                 if dates_compatible(dated[i], dated[j]):
-                    pairs.append((min(i, j), max(i, j)))
+                    first.append(min(i, j))
+                    second.append(max(i, j))
         self.date_checks = checks
-        return sorted(pairs)
+        return _pair_array(np.frombuffer(first, dtype=np.int32), np.frombuffer(second, dtype=np.int32))
+
+
+def _pair_array(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """(first, second) as one sorted (n, 2) int32 array."""
+    order = np.lexsort((second, first))
+    return np.stack([first[order], second[order]], axis=1).astype(np.int32, copy=False).reshape(-1, 2)
 
 
 def _vectors(texts: list[str], embed: Callable[[Sequence[str]], np.ndarray] | None) -> np.ndarray:
@@ -909,7 +943,7 @@ def merge_events(
         pairs = _Pairs(dated, embed, threshold, table)
         windows, compatible = _windows_and_pairs(dated)
         batches = _batches(windows, window_events)
-        tasks = (pairs.subset(batch, [pair for w in windows_of for pair in compatible[w]])
+        tasks = (pairs.subset(batch, np.concatenate([compatible[w] for w in windows_of]))
                  for batch, windows_of in batches)  # made one at a time, as they are run or sent
         if scheduler is None or len(batches) < 2:
             merged = [merge_window(task, table) for task in tasks]
@@ -974,11 +1008,12 @@ def date_windows(dated: Sequence[Event]) -> list[list[int]]:
     return _windows_and_pairs(dated)[0]
 
 
-def _windows_and_pairs(dated: Sequence[Event]) -> tuple[list[list[int]], list[list[tuple[int, int]]]]:
-    """The date windows and, for each, its compatible pairs (in ``dated`` numbering)."""
+def _windows_and_pairs(dated: Sequence[Event]) -> tuple[list[list[int]], list[np.ndarray]]:
+    """The date windows and, for each, its compatible pairs (an (n, 2) int32 array in ``dated``
+    numbering, sorted)."""
     shell = _Pairs.__new__(_Pairs)
     shell.dated = list(dated)
-    pairs = shell.compatible_pairs()
+    pairs = shell.compatible_array()
     parent = list(range(len(dated)))
 
     def root(x: int) -> int:
@@ -987,18 +1022,22 @@ def _windows_and_pairs(dated: Sequence[Event]) -> tuple[list[list[int]], list[li
             x = parent[x]
         return x
 
-    for i, j in pairs:
-        ri, rj = root(i), root(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
+    for start in range(0, len(pairs), 65536):  # a slice at a time: no Python int per pair all at once
+        chunk = pairs[start:start + 65536]
+        for i, j in zip(chunk[:, 0].tolist(), chunk[:, 1].tolist()):
+            ri, rj = root(i), root(j)
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
     members: dict[int, list[int]] = {}
     for i in range(len(dated)):
         members.setdefault(root(i), []).append(i)
     order = sorted(members)
     number = {r: k for k, r in enumerate(order)}
-    found: list[list[tuple[int, int]]] = [[] for _ in order]
-    for i, j in pairs:
-        found[number[root(i)]].append((i, j))
+    window_of = np.array([number[root(i)] for i in range(len(dated))], dtype=np.int64)
+    of_pair = window_of[pairs[:, 0]] if len(pairs) else np.zeros(0, dtype=np.int64)
+    by_window = np.argsort(of_pair, kind="stable")  # stable: each window's pairs stay sorted
+    bounds = np.searchsorted(of_pair[by_window], np.arange(1, len(order)))
+    found = [part for part in np.split(pairs[by_window], bounds)] if order else []
     return [members[r] for r in order], found
 
 
