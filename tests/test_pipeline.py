@@ -187,15 +187,22 @@ def _check_digest(paragraph: dict, month: list[dict]) -> None:
     import re
 
     head, _, told = paragraph["text"].partition(". The most salient: ")
-    m = re.fullmatch(r"(\d+) entr(?:y|ies), [^,]+(?:, in (.+))?", head)
+    m = re.fullmatch(r"(\d+) entr(?:y|ies), [^:]+(?:: (.+))?", head)
     assert m and int(m.group(1)) == len(month), (paragraph["label"], head)
     from timeline import places
 
+    parts = (m.group(2) or "").replace(" and ", ", ").split(", ") if m.group(2) else []
+    total = 0
     with places.using(places.load_table(ROOT / "seeds")):  # a neighbourhood counts as its city
-        for name, count in re.findall(r"([^,()]+?) \((\d+)\)", (m.group(2) or "").replace(" and ", ", ")):
-            name = name.strip()
-            naming = [e for e in month if any(name in (p, places.city_of(p)) for p in e["places"])]
-            assert 1 <= int(count) <= len(naming), (paragraph["label"], name, count)
+        for part in parts:
+            counted = re.fullmatch(r"(\d+) (?:in (.+)|elsewhere)", part)
+            assert counted, (paragraph["label"], part)
+            total += int(counted.group(1))
+            if counted.group(2):
+                name = counted.group(2)
+                naming = [e for e in month if any(name in (p, places.city_of(p)) for p in e["places"])]
+                assert 1 <= int(counted.group(1)) <= len(naming), (paragraph["label"], name)
+    assert not parts or total == len(month), (paragraph["label"], head)  # the counts add up
     quoted = [e["summary"] for e in month if e["summary"] in told]
     assert quoted and len(told) <= sum(len(q) for q in quoted) + 40 * len(quoted), (paragraph["label"], told)
 

@@ -489,6 +489,12 @@ def test_a_month_digest_counts_each_entry_once_at_its_scene_and_quotes_the_most_
     # each entry counts once, at its scene: Lithi as its city (Benghazi); Libya, a country, is not
     # the scene of an entry that names a narrower place
     head, _, told = text.partition(". The most salient: ")
-    assert head == "3 entries, 19–24 February 2016, in Benghazi (2) and Sabratha (1)"
+    assert head == "3 entries, 19–24 February 2016: 2 in Benghazi and 1 in Sabratha"
+    # the entries of no named place are counted too, so the counts add up to the month's
+    d = replace(entry(SEIZED, day=date(2016, 2, 25)), places=(), salience=0.1)
+    with places.using(places.load_table(SEEDS)):
+        text = month_digest([c, a, b, d], template, lambda e: e.sources[0].sentence,
+                            lambda e: e.start.strftime("%-d %B %Y"))
+    assert text.startswith("4 entries, 19–25 February 2016: 2 in Benghazi, 1 in Sabratha and 1 elsewhere. ")
     # the two most salient (b, then c), in timeline order: c (19th) before b (24th)
     assert told == f"19 February 2016 — {SABRATHA} 24 February 2016 — {SEIZED}"

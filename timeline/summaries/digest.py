@@ -3,13 +3,14 @@
 When the model's month paragraph is rejected twice, or says no more than one of its entries, the
 month is told by its counts and its most salient happenings instead (``extractive:month-digest``):
 
-    "5 entries, 1–11 August 2016, in Sirte (5), Misrata (1) and Jordan (1). The most salient:
+    "5 entries, 1–11 August 2016: 4 in Sirte, 1 elsewhere. The most salient:
     10 August 2016 — As of Wednesday, U.S. drones ... 11 August 2016 — A Libyan official says ..."
 
 How many happenings, over which days, where (each entry counted once, at its scene: the first
 place its first source names, a neighbourhood as its city through the corpus place table, a
 country only when nothing narrower is named: ``threads.main_subject``; a place of one entry only
-when the table knows it) and the ``top`` most salient entries after their reader dates, in timeline order. The texts
+when the table knows it; the entries of no named place counted as "elsewhere", so the counts add
+up to the month's) and the ``top`` most salient entries after their reader dates, in timeline order. The texts
 are entry texts that passed the guard, so the digest says more than any one entry and nothing the
 entries do not. Wording from ``[templates.period]`` in ``resources/prompts.toml``.
 """
@@ -46,8 +47,11 @@ def month_digest(entries: Sequence[TimelineEntry], template: Mapping, text_of: C
     # powers"): only places of two entries or more, or that the table knows, are named
     named = [p for p in sorted(counts, key=lambda p: (-counts[p], first_seen[p]))
              if counts[p] > 1 or places.kind_of(p) is not None][:int(template["digest_places"])]
-    where = template["digest_where"].format(
-        places=_and([f"{p} ({counts[p]})" for p in named], template["digest_and"])) if named else ""
+    told_where = [template["digest_place"].format(n=counts[p], place=p) for p in named]
+    rest = n - sum(counts[p] for p in named)
+    if named and rest:
+        told_where.append(template["digest_rest"].format(n=rest))
+    where = template["digest_where"].format(places=_and(told_where, template["digest_and"])) if named else ""
     top = sorted(range(n), key=lambda i: (-entries[i].salience, i))[:int(template["digest_top"])]
     told = " ".join(template["digest_item"].format(date=date_of(entries[i])[:1].upper() + date_of(entries[i])[1:],
                                                    text=text_of(entries[i])) for i in sorted(top))
