@@ -178,3 +178,16 @@ def test_a_per_event_attribute_unknown_to_subset_is_refused():
     pairs.new_feature = [0] * len(dated)
     with pytest.raises(TypeError, match="new_feature"):
         pairs.subset([0, 1])
+
+
+def test_merging_on_a_running_scheduler_beside_a_default_client_of_the_caller():
+    """A caller with a client of its own (a notebook, the scale benchmark) set as default: the merge
+    tasks still wait on the merge's own client (distributed.wait would use the default one's loop)."""
+    distributed = pytest.importorskip("distributed")
+    events = shifted_copies(copies=3, max_days=10, seed=2)
+    here = merging.merge_events(events, embed=fake_embed, window_events=10)
+    with distributed.LocalCluster(processes=False, protocol="tcp", n_workers=1, threads_per_worker=1,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster, set_as_default=True):
+        on_dask = merging.merge_events(events, embed=fake_embed, window_events=10, scheduler=cluster.scheduler_address)
+    assert _key(on_dask) == _key(here)

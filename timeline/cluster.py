@@ -270,7 +270,7 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
         if client is not None:
             from distributed import as_completed
 
-            running = as_completed()
+            running = as_completed(loop=client.loop)  # this client's, not the process's default one
         for chunk in _chunks(stream, engine.partition_size):
             if table is None:  # the companion files sit beside the first article (pipeline.corpus_folder)
                 table = places.load_table(Path(chunk[0].path).parent)

@@ -981,18 +981,22 @@ def _on_dask(tasks: Iterable["_Pairs"], table: PlaceTable, scheduler) -> list[li
 
 
 def _submitted(client, tasks: Iterable["_Pairs"], table: PlaceTable) -> list[list[TimelineEntry]]:
-    from distributed import wait
+    # ``as_completed`` on this client's loop: ``distributed.wait`` would use the process's default
+    # client, which is another one when the caller has a client of its own (a notebook, a benchmark)
+    from distributed import as_completed
 
     results: dict[int, list[TimelineEntry]] = {}
     pending: dict = {}  # future -> task number
+    running = as_completed(loop=client.loop)
     for n, task in enumerate(tasks):
-        pending[client.submit(merge_window, task, table, pure=False)] = n
+        future = client.submit(merge_window, task, table, pure=False)
+        pending[future] = n
+        running.add(future)
         while len(pending) >= MERGE_IN_FLIGHT:
-            done = wait(list(pending), return_when="FIRST_COMPLETED").done
-            for future in done:
-                results[pending.pop(future)] = future.result()
-    for future, n in list(pending.items()):
-        results[n] = future.result()
+            done = next(running)
+            results[pending.pop(done)] = done.result()
+    for done in running:
+        results[pending.pop(done)] = done.result()
     return [results[n] for n in range(len(results))]
 
 
