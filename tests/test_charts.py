@@ -194,6 +194,44 @@ def test_mention_density_bars_sum_to_mentions():
     assert [t for t in _ticklabels(early, "x") if t] == ["2001", "2011", "2012"]
 
 
+def test_mention_density_panels_have_their_own_scales():
+    # the "before" panel counts per year and the window per month: one shared y axis let a year's
+    # total read as a month's, so each panel has its own limits and label
+    fig = charts.mention_density(fx.timexes_by_article())
+    FigureCanvasAgg(fig).draw()
+    main = _main_axes(fig)
+    early = min(fig.axes, key=lambda ax: ax.get_position().x0)
+
+    def stack_top(ax):
+        tops: dict = {}
+        for p in ax.patches:
+            if isinstance(p, Rectangle):
+                key = round(p.get_x(), 3)
+                tops[key] = tops.get(key, 0.0) + p.get_height()
+        return max(tops.values())
+
+    assert main.get_ylim()[1] == pytest.approx(stack_top(main) * 1.1)
+    assert early.get_ylim()[1] == pytest.approx(stack_top(early) * 1.1)
+    assert early.get_ylabel() == "mentions per year" and main.get_ylabel() == "mentions per month"
+    assert main.yaxis.get_label_position() == "right"
+
+
+def test_skipped_years_in_the_before_panel_are_marked():
+    from timeline.charts.layout import _YearSlots
+
+    assert _YearSlots((2001, 2011, 2012)).gaps() == [1]
+    assert "skipped" in _YearSlots((2001, 2011, 2012)).title()
+    assert _YearSlots((2013, 2014)).gaps() == [] and _YearSlots((2013, 2014)).title() == "before"
+    fig = charts.campaign_timeline(fx.entries())  # background in 2001, 2011 and 2012
+    early = min(fig.axes, key=lambda ax: ax.get_position().x0)
+    assert "skipped" in early.get_title()
+    # one pair of break marks on the x axis between 2001 and 2011, none between 2011 and 2012
+    marks = [line for line in early.get_lines()
+             if isinstance(line.get_marker(), list) and line.get_transform() is not early.transAxes]
+    xs = sorted(round(float(x), 2) for line in marks for x in line.get_xdata())
+    assert xs == [0.96, 1.04]
+
+
 # --------------------------------------------------------------------------- files
 
 def test_write_figures_is_byte_deterministic(tmp_path, entries):

@@ -7,8 +7,9 @@ hash salt), so regenerated figures diff cleanly.
 
 Time axes: the campaign years are drawn on a true linear date axis (a week is a week wide), while
 anything earlier (background such as 2001, 2011, 2012) goes to a narrow panel on the left where each
-year present gets one equal slot -- a broken axis, marked with ``//`` -- so a 2001 mention does not
-squash fifteen years into the plot.
+year present gets one equal slot -- a broken axis, marked with ``//`` where it meets the window and
+wherever years without items are skipped -- so a 2001 mention does not squash fifteen years into the
+plot. The mention density gives that panel its own y axis (per year; the window counts per month).
 
 Modules: ``saving`` (byte-stable PNG/SVG files), ``labels`` (text a chart draws, lanes, text fitting),
 ``layout`` (windows, date axes, the early-years panel, label rows), one module per figure --

@@ -70,7 +70,7 @@ def mention_density(timexes_by_article: Mapping[str, Sequence[Timex]], *, spread
     proportion to the days it covers there ("2014" adds 1/12 to each month of 2014; "last week"
     across a month end is split); otherwise it all goes to the month it starts in. Bars are stacked
     by the mention's granularity. Mentions before the window are totalled per year in a compact left
-    panel. With ``refdates``, each article's reference date is marked with a triangle under the bars,
+    panel with its own y axis (the window's monthly axis is on the right). With ``refdates``, each article's reference date is marked with a triangle under the bars,
     so what the coverage talks about can be compared with when it was written.
     """
     mentions = [t for ts in timexes_by_article.values() for t in _dated(ts)]
@@ -97,7 +97,7 @@ def mention_density(timexes_by_article: Mapping[str, Sequence[Timex]], *, spread
     early_years = tuple(sorted({y for per in yearly.values() for y in per}))
 
     fig_w, fig_h = 15.0, 6.3
-    left, right, top, plot_h = 0.9, 0.3, 0.8, 4.0
+    left, right, top, plot_h = 0.9, (0.8 if early_years else 0.3), 0.8, 4.0
     early_w = early_panel_width(len(early_years), 0.5, fig_w - left - right)
     gap_w = 0.18 if early_years else 0.0
     fig = Figure(figsize=(fig_w, fig_h))
@@ -138,14 +138,17 @@ def mention_density(timexes_by_article: Mapping[str, Sequence[Timex]], *, spread
                          align="edge", color=colour, edgecolor="white", linewidth=0.3)
             ybottoms = [b + h for b, h in zip(ybottoms, heights)]
         slots.format(ax_early)
-        top_value = max(peak, max(ybottoms)) * 1.1 or 1.0
-        ax.set_ylim(0, top_value)
-        ax_early.set_ylim(0, top_value)
-        ax_early.set_ylabel("mentions (per month; left panel: per year)", fontsize=9)
-        ax.set_ylabel("")
-        ax.tick_params(axis="y", labelleft=False, length=0)
-        ax_early.set_title("before (per year)", fontsize=8, color="#555555")
-        ax_early.yaxis.set_major_locator(MaxNLocator(nbins=6))
+        # Two scales, two axes: the panel counts per year, the window per month, so each has its own
+        # y axis and label (one shared axis read a year's total against a month's).
+        ax.set_ylim(0, peak * 1.1 or 1.0)
+        ax_early.set_ylim(0, max(ybottoms) * 1.1 or 1.0)
+        ax_early.set_ylabel("mentions per year", fontsize=9)
+        ax.yaxis.tick_right()
+        ax.yaxis.set_label_position("right")
+        ax.tick_params(axis="y", labelsize=8)
+        ax_early.tick_params(axis="y", labelsize=8)
+        ax_early.set_title(slots.title("before, per year"), fontsize=8, color="#555555")
+        ax_early.yaxis.set_major_locator(MaxNLocator(nbins=5))
         ax_early.grid(axis="y", color="#e0e0e0", linewidth=0.5, zorder=0)
         ax_early.set_axisbelow(True)
         _mark_break(ax_early, ax)

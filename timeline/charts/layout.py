@@ -120,7 +120,11 @@ def early_panel_width(years: int, per_year: float, available: float) -> float:
 
 @dataclass(frozen=True)
 class _YearSlots:
-    """A compact, broken time axis: one equal-width slot per year present."""
+    """A compact, broken time axis: one equal-width slot per year present.
+
+    Years with nothing to show get no slot, so the panel is not to scale across them: each such
+    gap is marked with a ``//`` break on the axis between the two slots, and the panel's title
+    says so (a reader must not take 2001 and 2011 side by side for neighbouring years)."""
 
     years: tuple[int, ...]
 
@@ -134,6 +138,14 @@ class _YearSlots:
         end = last if last.year == first.year else date(first.year, 12, 31)
         return max(0.8 * ((end - first).days + 1) / 366, 0.02)
 
+    def gaps(self) -> list[int]:
+        """Slot boundaries (1..n-1) between two years that are not consecutive."""
+        return [i for i in range(1, len(self.years)) if self.years[i] - self.years[i - 1] > 1]
+
+    def title(self, what: str = "before") -> str:
+        """The panel's title: plain when the slots are consecutive years, else says they are not."""
+        return f"{what} (years skipped at //)" if self.gaps() else what
+
     def format(self, ax) -> None:
         ax.set_xlim(0, max(len(self.years), 1))
         ax.xaxis.set_major_locator(FixedLocator([i + 0.5 for i in range(len(self.years))]))
@@ -142,8 +154,15 @@ class _YearSlots:
         ax.xaxis.set_minor_locator(FixedLocator(list(range(len(self.years) + 1))))
         ax.tick_params(axis="x", which="major", length=0, labelsize=8)
         ax.tick_params(axis="x", which="minor", length=4)
+        gaps = set(self.gaps())
         for i in range(1, len(self.years)):
             ax.axvline(i, color="#bbbbbb", linewidth=0.6, linestyle=":", zorder=0)
+        if gaps:
+            kw = dict(marker=[(-1, -1.5), (1, 1.5)], markersize=7, linestyle="none", color="k", mec="k",
+                      mew=0.9, clip_on=False, zorder=6)
+            xs = sorted(gaps)
+            ax.plot([x - 0.04 for x in xs], [0] * len(xs), transform=ax.get_xaxis_transform(), **kw)
+            ax.plot([x + 0.04 for x in xs], [0] * len(xs), transform=ax.get_xaxis_transform(), **kw)
 
 
 def _label_rows(ax, ax_early, slots, ticks, labels, *, fontsize: float) -> None:
@@ -155,7 +174,7 @@ def _label_rows(ax, ax_early, slots, ticks, labels, *, fontsize: float) -> None:
     slots.format(ax_early)
     ax_early.set_yticks(ticks, [literal(label) for label in labels], fontsize=fontsize)
     ax.set_yticks([])
-    ax_early.set_title("before", fontsize=8, color="#555555")
+    ax_early.set_title(slots.title(), fontsize=8, color="#555555")
     _mark_break(ax_early, ax)
 
 def _mark_break(left_ax, right_ax) -> None:
