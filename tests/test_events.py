@@ -317,6 +317,24 @@ def test_for_timeline_folds_same_dated_predicates_and_keeps_differently_dated_on
     assert folded[0].text == "Apple said on Tuesday that sales rose in February and that it hired staff."
 
 
+def test_a_clause_dated_on_its_own_takes_the_places_of_its_sentence():
+    # the killings are in Benghazi: the clause names no place, its sentence does (in the attribution)
+    events = run("A medical official at al-Jalaa hospital in Benghazi said on Sunday that at least 10 people "
+                 "had been killed since Friday.")
+    folded = for_timeline(events)
+    killed = next(e for e in folded if e.trigger == "killed")
+    assert killed.value == "2016-08-05" and "at least 10 people" in killed.text
+    assert "Benghazi" in killed.places
+    # a clause that names its own place keeps only that one
+    events = run("An official in Tripoli said on Sunday that fighters took Sirte in February.")
+    took = next(e for e in for_timeline(events) if e.trigger == "took")
+    assert took.places == ("Sirte",)
+    # an event noun dated on its own is another scene: "the 2011 toppling" is not in Sirte
+    events = run("A power vacuum since the 2011 toppling of the president helped the group seize Sirte.")
+    toppling = next(e for e in for_timeline(events) if e.trigger == "toppling")
+    assert toppling.places == ()
+
+
 def test_apply_window_marks_what_ends_before_it_as_background():
     events = run("Gaddafi was ousted in October 2011. Forces retook the port on Sunday.")
     marked = apply_window(events, (date(2015, 1, 1), date(2016, 12, 31)))

@@ -727,7 +727,9 @@ def for_timeline(events: Sequence[Event]) -> tuple[Event, ...]:
     than the main one ("said on Tuesday that sales rose in February": the rise is its own event,
     with its clause as text; "since the 2011 toppling": the toppling). A predicate dated only by
     inheritance, narrative time or the reference date is part of its sentence's happening, not a
-    timeline event of its own. Captions and link titles pass through.
+    timeline event of its own. A reported or subordinate clause event that names no place takes its
+    sentence's places (the happening told by "an official in Benghazi said ..." is placed in Benghazi). Captions and link
+    titles pass through.
     """
     order = {"headline": 0, "main": 1, "caption": 1, "link-title": 1, "reported": 2, "subordinate": 3, "noun": 4}
     sentences: dict[tuple[str, int], list[Event]] = {}
@@ -756,7 +758,15 @@ def for_timeline(events: Sequence[Event]) -> tuple[Event, ...]:
                     top = replace(top, timex=dated_by.timex, rule=dated_by.rule)
             else:
                 top = min(members, key=lambda e: (order.get(e.role, 5), e.trigger_start, e.start))
-            top = replace(top, places=tuple(dict.fromkeys(p for e in members for p in e.places)) or top.places)
+            places = tuple(dict.fromkeys(p for e in members for p in e.places)) or top.places
+            if not places and key != key_of_main and top.role in {"reported", "subordinate"} \
+                    and top.event_class != "reporting":
+                # a clause dated on its own that names no place happened where its sentence says:
+                # "A medical official at a hospital in Benghazi said at least 10 people had been
+                # killed since Friday" -- the killing is in Benghazi. Not a noun ("the 2011 toppling"
+                # in a sentence about Sirte is not in Sirte) nor a report (where a paper reported).
+                places = tuple(dict.fromkeys(p for e in parts[key_of_main] for p in e.places)) or main.places
+            top = replace(top, places=places)
             out.append(top)
     out.sort(key=lambda e: (e.article, e.sentence_index, e.start, e.end, e.value or ""))
     return tuple(out)
