@@ -999,6 +999,9 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
     "date-binding": _date_binding,
 }
 
+#: Checks that need more than the texts: what the caller knows of the entry (``check``'s keywords).
+CONTEXT_CHECKS = ("other-date",)
+
 
 @dataclass(frozen=True)
 class Roles:
@@ -1038,16 +1041,19 @@ def _against_roles(summary: "Doc", roles: Sequence[Roles]) -> list[str]:
 
 
 def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
-          cache_dir: Path | None = None, roles: Sequence[Roles] = ()) -> list[Finding]:
+          cache_dir: Path | None = None, roles: Sequence[Roles] = (),
+          other_dates: Sequence[str] = ()) -> list[Finding]:
     """Every check of faithfulness.toml that fires on ``summary`` against ``sources`` (empty: faithful).
 
     ``skip`` names checks not to run (e.g. ``names-and-numbers`` when the caller runs it itself).
     ``roles`` (the sources' event records, when the caller has them) give ``actor-object`` the
     sources' actor and object of each action as the anchoring stage read them, besides the parse.
+    ``other_dates`` are the temporal expressions the sources give to other events than the one
+    summarised, outside its date (``other-date``: none of them may be stated in the summary).
     """
     from . import nlp
 
-    missing = set(rules()["checks"]) ^ set(CHECKS)
+    missing = set(rules()["checks"]) ^ (set(CHECKS) | set(CONTEXT_CHECKS))
     if missing:
         raise RuntimeError(f"faithfulness.toml and the guard disagree on checks: {sorted(missing)}")
     skip = set(skip)
@@ -1059,7 +1065,20 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
         found.extend(Finding(name, detail) for detail in run(docs[0], docs[1:]))
     if roles and "actor-object" not in skip and not any(f.check == "actor-object" for f in found):
         found.extend(Finding("actor-object", detail) for detail in _against_roles(docs[0], roles))
+    if "other-date" not in skip:
+        found.extend(Finding("other-date", f"states {phrase!r}, the time of another event of the sentence")
+                     for phrase in mentioned(summary, other_dates))
     return found
+
+
+def mentioned(text: str, phrases: Iterable[str]) -> list[str]:
+    """The ``phrases`` that occur in ``text`` as whole words (case and spacing aside), each once."""
+    flat = " ".join(text.split()).lower()
+    out = []
+    for phrase in dict.fromkeys(" ".join(p.split()) for p in phrases):
+        if phrase and re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", flat):
+            out.append(phrase)
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1122,6 +1141,54 @@ def compress(sentence: str, *, max_words: int = 32, cache_dir: Path | None = Non
         removed |= set(range(start, stop))
     if not removed:
         return _tidy(sentence)
+    return _kept_text(doc, removed)
+
+
+#: Clauses that may go when they carry another event's time: a coordinated clause ("... in 2015
+#: and forces launched an operation to retake it in June"), an adverbial or a loose one. A reported
+#: clause (``ccomp``) is what the sentence says, so it stays.
+_DETACHABLE = {"conj", "advcl", "parataxis"}
+
+
+def without_clauses_of(sentence: str, phrases: Sequence[str], *, cache_dir: Path | None = None) -> str:
+    """``sentence`` without each clause that carries one of ``phrases`` (times of other events, see
+    ``summaries.other_dates``): the clause directly under the sentence's root on the way from the
+    phrase up, when it is a coordinated, adverbial or loose clause, with the conjunction or comma that
+    joins it. The words kept are the source's own, in its order. Unchanged when no phrase occurs
+    or its clause cannot go (the phrase dates the main clause, or a reported one)."""
+    from . import nlp
+
+    found = mentioned(sentence, phrases)
+    if not found:
+        return sentence
+    doc = nlp.parse(sentence, cache_dir=cache_dir)
+    removed: set[int] = set()
+    flat = sentence.lower()
+    for phrase in found:
+        for match in re.finditer(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", flat):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is None:
+                continue
+            path = [span.root, *span.root.ancestors]
+            if len(path) < 2:
+                continue
+            clause = path[-2]
+            if clause.dep_ not in _DETACHABLE or clause.pos_ not in {"VERB", "AUX"}:
+                continue
+            words = sorted(clause.subtree, key=lambda t: t.i)
+            first, last = words[0].i, words[-1].i
+            while first > 0 and (doc[first - 1].dep_ == "cc" or doc[first - 1].text in {",", ";", "--", "—", "–"}):
+                first -= 1
+            if first == 0 and last + 1 < len(doc) and doc[last + 1].text == ",":
+                last += 1  # a leading clause goes with the comma after it
+            removed |= set(range(first, last + 1))
+    if not removed or all(t.i in removed for t in doc if not t.is_punct):
+        return sentence
+    return _kept_text(doc, removed)
+
+
+def _kept_text(doc: "Doc", removed: set[int]) -> str:
+    """The words of ``doc`` not in ``removed``, in order, with the spacing around the gaps tidied."""
     kept = ""
     for t in doc:
         if t.i in removed:

@@ -308,7 +308,7 @@ def guard(text: str, task) -> list[faithfulness.Finding]:
     found = [faithfulness.Finding("names-and-numbers", f"not in the sources: {t}")
              for t in unsupported_tokens(text, task.support)]
     return found + faithfulness.check(text, task.sources or task.support, skip={"names-and-numbers"},
-                                      roles=getattr(task, "roles", ()))
+                                      roles=getattr(task, "roles", ()), other_dates=getattr(task, "other_dates", ()))
 
 
 def feedback(checks: Sequence[str]) -> str:
@@ -326,11 +326,13 @@ def _starts_a_sentence(text: str) -> bool:
     return first.isupper() or first.isdigit()
 
 
-def fallback_sentence(sentences: Sequence[str], whole: Sequence[str] = ()) -> str:
+def fallback_sentence(sentences: Sequence[str], whole: Sequence[str] = (), without: Sequence[str] = ()) -> str:
     """The extractive fallback: the most central source sentence that reads on its own (begins as a
     sentence, no artefact, no unnamed referent) once ``faithfulness.compress`` has removed its side
     clauses; else the same from ``whole``, the full sentences a source clause was cut from; the most
-    central one, compressed, when none does. Words and order are the source's."""
+    central one, compressed, when none does. Words and order are the source's. A clause carrying
+    one of the ``without`` expressions (another event's time, ``other_dates``) is removed first
+    where it can go (``faithfulness.without_clauses_of``)."""
     if not sentences:
         return ""
     ranked = sorted(sentences, key=lambda s: (s != central_sentence(sentences), sentences.index(s)))
@@ -338,11 +340,14 @@ def fallback_sentence(sentences: Sequence[str], whole: Sequence[str] = ()) -> st
     order = [common, *[s for s in ranked if s != common]]
     order += [w for w in dict.fromkeys(whole) if w and w not in order]
     skip = set(faithfulness.check_names()) - {"hygiene", "unintroduced-referent"}
+    def shortened(sentence: str) -> str:
+        return faithfulness.compress(faithfulness.without_clauses_of(sentence, without) if without else sentence)
+
     for sentence in order:
-        short = faithfulness.compress(sentence)
+        short = shortened(sentence)
         if _starts_a_sentence(short) and not faithfulness.check(short, [sentence], skip=skip):
             return short
-    return faithfulness.compress(common)
+    return shortened(common)
 
 
 def repeats_an_entry(paragraph: str, entry_texts: Sequence[str]) -> bool:
@@ -453,12 +458,29 @@ def _source_sentences(entry: TimelineEntry) -> list[str]:
     return seen
 
 
+def _is_background_state(record) -> bool:
+    """A source that describes how things stand (event class "state": "the forces in Sirte are mostly
+    militia fighters from Misrata") rather than what happened; a headline is never one."""
+    return getattr(record, "event_class", "") == "state" and getattr(record, "role", "") != "headline"
+
+
+def _told_sources(entry: TimelineEntry, records: Mapping) -> list:
+    """The entry's sources that tell its happening: a state merged in beside it (it shares the
+    article and the day, or the words) is context, and a summary built from both reads as one fact
+    ("recaptured the headquarters, while the forces are mostly fighters from Misurata"). States stay
+    only when the entry has nothing else."""
+    keyed = [(ref, records.get((ref.article, ref.start, ref.end))) for ref in entry.sources]
+    told = [ref for ref, record in keyed if not _is_background_state(record)]
+    return told or [ref for ref, _ in keyed]
+
+
 def _prompt_sentences(entry: TimelineEntry, records: Mapping) -> list[tuple[str, object | None]]:
-    """What an entry's prompt shows: each source as the whole sentence it stands in when it is a clause
-    of one (a clause alone, "to convene on Monday", does not say who did it: the model would invent a
-    doer), with the source's event record; duplicates once."""
+    """What an entry's prompt shows: each source that tells the happening (``_told_sources``) as the
+    whole sentence it stands in when it is a clause of one (a clause alone, "to convene on Monday",
+    does not say who did it: the model would invent a doer), with the source's event record;
+    duplicates once."""
     out: list[tuple[str, object | None]] = []
-    for ref in entry.sources:
+    for ref in _told_sources(entry, records):
         clause = re.sub(r"\s+", " ", ref.sentence).strip()
         record = records.get((ref.article, ref.start, ref.end))
         whole = re.sub(r"\s+", " ", getattr(record, "sentence", "") or "").strip()
@@ -469,9 +491,9 @@ def _prompt_sentences(entry: TimelineEntry, records: Mapping) -> list[tuple[str,
 
 
 def _whole_sentences(entry: TimelineEntry, records: Mapping) -> list[str]:
-    """The full sentences the entry's source clauses stand in (from their event records), in order."""
+    """The full sentences the entry's told source clauses stand in (from their event records), in order."""
     out = []
-    for ref in entry.sources:
+    for ref in _told_sources(entry, records):
         record = records.get((ref.article, ref.start, ref.end))
         sentence = getattr(record, "sentence", "")
         if sentence and sentence != ref.sentence:
@@ -482,6 +504,37 @@ def _whole_sentences(entry: TimelineEntry, records: Mapping) -> list[str]:
 def _events_by_source(events: Sequence) -> dict[tuple[str, int, int], object]:
     """Event records keyed as entries' sources are: (article, start, end) of the clause."""
     return {(e.article, e.start, e.end): e for e in events}
+
+
+def _events_by_sentence(events: Sequence) -> dict[tuple[str, int], list]:
+    """Event records grouped by (article, sentence index)."""
+    out: dict[tuple[str, int], list] = {}
+    for e in events:
+        out.setdefault((e.article, e.sentence_index), []).append(e)
+    return out
+
+
+def other_dates(entry: TimelineEntry, records: Mapping, by_sentence: Mapping) -> tuple[str, ...]:
+    """The temporal expressions the entry's sentences give to other events, at times outside the
+    entry's stretch: "in June" (2016) in "IS seized Sirte in 2015 and forces launched an operation
+    to retake it in June", for the 2015 entry. The guard's ``other-date`` keeps them out of its
+    summary, where they would read as the entry's own time, and the fallback drops their clause."""
+    own = {" ".join(ref.timex.split()).lower() for ref in entry.sources if ref.timex}
+    found: list[str] = []
+    for ref in entry.sources:
+        record = records.get((ref.article, ref.start, ref.end))
+        if record is None:
+            continue
+        for other in by_sentence.get((record.article, record.sentence_index), ()):
+            expression = getattr(other.timex, "text", other.timex) or ""  # a Timex on records
+            phrase = " ".join(str(expression).split())
+            if not phrase or phrase.lower() in own or other.first_day is None or other.last_day is None:
+                continue
+            if not faithfulness.mentioned(other.sentence or "", [phrase]):
+                continue  # a time carried from an earlier sentence: this one does not say it
+            if other.last_day < entry.start or other.first_day > entry.end:
+                found.append(phrase)
+    return tuple(dict.fromkeys(found))
 
 
 def thread_chronology(strands: Sequence, template: Mapping, *, per_thread: int = 2) -> str:
@@ -649,6 +702,7 @@ class _Task:
     fallback_rule: str = "central-sentence"
     sources: tuple[str, ...] = ()  # what the meaning checks compare against (default: support)
     roles: tuple[faithfulness.Roles, ...] = ()  # the sources' actor / action / object (event records)
+    other_dates: tuple[str, ...] = ()  # times the sources give to other events (``other_dates``)
 
 
 @dataclass(frozen=True)
@@ -712,8 +766,8 @@ class Summarizer:
         ``events`` (``timeline.records.Event``) give the prompt each source's actor, action, object,
         attribution and modality as the anchoring stage read them; a source without a record is read
         from its parse."""
-        records = _events_by_source(events)
-        tasks = {i: self._entry_task(e, records) for i, e in enumerate(entries) if _source_sentences(e)}
+        records, by_sentence = _events_by_source(events), _events_by_sentence(events)
+        tasks = {i: self._entry_task(e, records, by_sentence) for i, e in enumerate(entries) if _source_sentences(e)}
         results = self._run(tasks, desc="entry summaries")
         out = []
         for i, entry in enumerate(entries):
@@ -760,8 +814,10 @@ class Summarizer:
 
     # ---- building tasks --------------------------------------------------------------------------
 
-    def _entry_task(self, entry: TimelineEntry, records: Mapping | None = None) -> _Task:
+    def _entry_task(self, entry: TimelineEntry, records: Mapping | None = None,
+                    by_sentence: Mapping | None = None) -> _Task:
         shown = _prompt_sentences(entry, records or {})
+        elsewhen = other_dates(entry, records or {}, by_sentence or {})
         sentences = [text for text, _ in shown]
         strict = "entry_strict"
         fields = {"sources": _bullets(sentences)}
@@ -771,9 +827,10 @@ class Summarizer:
         roles = tuple(faithfulness.Roles(h.actor, h.action, h.object) for h in happenings)
         return _Task(kind="entry", templates=(self.entry_template, strict),
                      fields=fields, support=tuple(sentences),
-                     fallback=fallback_sentence(sentences, _whole_sentences(entry, records or {})),
+                     fallback=fallback_sentence(sentences, _whole_sentences(entry, records or {}), elsewhen),
                      first_sentence=True,
-                     max_new_tokens=self.max_new_tokens, fallback_rule="compressed-sentence", roles=roles)
+                     max_new_tokens=self.max_new_tokens, fallback_rule="compressed-sentence", roles=roles,
+                     other_dates=elsewhen)
 
     def _span_task(self, kind: str, label: str, entries: Sequence[TimelineEntry],
                    records: Mapping | None = None) -> tuple[_Task, tuple[str, ...]] | None:
