@@ -335,6 +335,13 @@ def test_a_clause_dated_on_its_own_takes_the_places_of_its_sentence():
     assert toppling.places == ()
 
 
+def test_a_place_named_as_a_reference_point_is_not_where_the_event_happened():
+    events = for_timeline(run("In the coastal city of Derna, 300 kilometres east of Benghazi, six fighters died "
+                              "in clashes on Tuesday."))
+    died = next(e for e in events if e.value == "2016-08-09")
+    assert "Derna" in died.places and "Benghazi" not in died.places
+
+
 def test_apply_window_marks_what_ends_before_it_as_background():
     events = run("Gaddafi was ousted in October 2011. Forces retook the port on Sunday.")
     marked = apply_window(events, (date(2015, 1, 1), date(2016, 12, 31)))

@@ -94,6 +94,17 @@ def test_reference_points_are_not_where_it_happened():
     assert scene_places("Forces retook Lithi in Benghazi.") == ("Lithi", "Benghazi")
 
 
+def test_where_aircraft_come_from_is_not_where_they_strike():
+    from timeline.places import scene_places
+
+    text = "US warplanes flying from a Royal Air Force base in Britain attacked a camp near Sabratha."
+    assert scene_places(text, ("Britain", "Sabratha")) == ("Sabratha",)
+    assert scene_places("Airstrikes hit Sirte, using drones based in Jordan.", ("Sirte", "Jordan")) == ("Sirte",)
+    # a base that is the scene stays: Italy let the US use an airbase in Sicily
+    assert scene_places("Italy let the US use an airbase in Sicily.", ("Italy", "Sicily")) == ("Italy", "Sicily")
+    assert scene_places("Fighters retreated from Derna.", ("Derna",)) == ("Derna",)
+
+
 def test_city_of_walks_up_to_the_city():
     from timeline.places import city_of
 

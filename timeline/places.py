@@ -227,11 +227,16 @@ def entity_places(text: str, ents=(), table: PlaceTable | None = None) -> tuple[
 
 
 # A place named only as a reference point for another one: "300 kilometres east of Benghazi",
-# "20 km from Sirte", "to the west in Benghazi". Matched against the text just before a mention.
+# "20 km from Sirte", "to the west in Benghazi"; or as where aircraft come from, not where they
+# strike: "drones based in Jordan", "warplanes flying from a Royal Air Force base in Britain".
+# Matched against the text just before a mention.
 _REFERENCE_POINT = re.compile(
     r"(?:\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of"
     r"|\b(?:km|kilometres|kilometers|kms|miles)\)?\s+(?:from|outside|of)"
-    r"|\bto\s+the\s+(?:north|south|east|west)\s+(?:of|in))\s+(?:the\s+(?:city|town)\s+of\s+)?$",
+    r"|\bto\s+the\s+(?:north|south|east|west)\s+(?:of|in)"
+    r"|\bbased\s+in"
+    r"|\b(?:flying|flown|took\s+off|taking\s+off|launched)\s+from\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,5}?"
+    r"(?:base|airbase|air\s+base|airfield|carrier)\s+(?:in|at|on))\s+(?:the\s+(?:city|town)\s+of\s+)?$",
     re.IGNORECASE,
 )
 

@@ -3,7 +3,8 @@
 One event per predicate (``predicates``): the sentence root and every verb heading a clause, plus the
 nouns a temporal expression attaches to ("the 2011 toppling") and the headline's predicates. Each
 event keeps its trigger, tense/aspect/modality, class, actor and object, places and organisations
-(NER), attribution, the clause and the sentence with raw offsets, and what each word of the sentence
+(NER; a place named only as a reference point, "300 kilometres east of Benghazi", is not where the
+event happened: ``places.scene_places``), attribution, the clause and the sentence with raw offsets, and what each word of the sentence
 is in the parse (``word_kinds``: proper noun, named entity, number, nationality, content word or
 modifier; ``predicates.word_kind``), by which merging weighs the words two sentences share. ``for_timeline`` folds the
 predicates of a sentence that share a date into one event for merging.
@@ -59,7 +60,7 @@ from typing import TYPE_CHECKING
 
 from .. import timex3
 from ..ordering import granularity_rank
-from ..places import entity_places, find_places
+from ..places import entity_places, find_places, scene_places
 from ..records import Article, Event, ReferenceDate, Sentence, Timex
 from . import anchoring
 from .predicates import (
@@ -562,7 +563,7 @@ def _event(article: Article, sentence: Sentence, p: _Pred, doc_offset: int, raw_
         article=article.id, sentence_index=sentence.index, text=text, start=raw_start, end=raw_end,
         value=d.value if d else None, granularity=d.granularity if d else None,
         first_day=d.first if d else None, last_day=d.last if d else None, timex=d.timex if d else None,
-        rule=p.rule, places=entity_places(text, ents),
+        rule=p.rule, places=scene_places(text, entity_places(text, ents)),
         kind="event" if d else "undated", trigger=p.tok.text, trigger_start=t_start, trigger_end=t_end,
         tense=p.tense, modality=p.modality, event_class=p.klass, role=p.role, actor=actor, object=obj,
         organisations=tuple(dict.fromkeys(e.text for e in ents if e.label_ == "ORG")),
@@ -577,7 +578,7 @@ def _whole(article: Article, sentence: Sentence, rule: str, d: Date | None, role
         article=article.id, sentence_index=sentence.index, text=sentence.text, start=raw_start, end=raw_end,
         value=d.value if d else None, granularity=d.granularity if d else None,
         first_day=d.first if d else None, last_day=d.last if d else None, timex=d.timex if d else None,
-        rule=rule, places=find_places(sentence.text),
+        rule=rule, places=scene_places(sentence.text, find_places(sentence.text)),
         kind=("caption" if role == "caption" else "event") if d else "undated", role=role,
         sentence=sentence.text, sentence_start=raw_start, sentence_end=raw_end, word_kinds=kinds,
     )
