@@ -242,3 +242,22 @@ def test_notebook_runs_in_jupyterlab_server(tmp_path):
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def test_execute_joins_the_printed_outputs_the_kernel_split():
+    # how a kernel splits one cell's printing into messages depends on timing; the committed
+    # notebooks must not change with it
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nb_execute", ROOT / "notebooks" / "execute.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    split = [nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+             nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+             nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
+             nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
+             nbformat.v4.new_output("stream", name="stdout", text="c\n")]
+    merged = module.merged_streams(split)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in merged] == [
+        ("stream", "stdout", "a\nb\n"), ("stream", "stderr", "warn\n"), ("execute_result", None, None),
+        ("stream", "stdout", "c\n")]
