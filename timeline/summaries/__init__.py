@@ -340,6 +340,7 @@ def fallback_sentence(sentences: Sequence[str], whole: Sequence[str] = (), witho
     order = [common, *[s for s in ranked if s != common]]
     order += [w for w in dict.fromkeys(whole) if w and w not in order]
     skip = set(faithfulness.check_names()) - {"hygiene", "unintroduced-referent"}
+
     def shortened(sentence: str) -> str:
         return faithfulness.compress(faithfulness.without_clauses_of(sentence, without) if without else sentence)
 
@@ -765,7 +766,8 @@ class Summarizer:
 
         ``events`` (``timeline.records.Event``) give the prompt each source's actor, action, object,
         attribution and modality as the anchoring stage read them; a source without a record is read
-        from its parse."""
+        from its parse. They also tell which times the sources' sentences give to other events
+        (``other_dates``), which the summary must not state."""
         records, by_sentence = _events_by_source(events), _events_by_sentence(events)
         tasks = {i: self._entry_task(e, records, by_sentence) for i, e in enumerate(entries) if _source_sentences(e)}
         results = self._run(tasks, desc="entry summaries")
