@@ -7,7 +7,8 @@ Each notebook runs top to bottom in a fresh kernel from the notebooks/ folder wi
 parameters (the seeds and the committed summary cache, so no model is loaded when the cache is
 current). Nothing is written when a cell fails: the error is printed and the exit code is 1.
 Timing metadata is not recorded and consecutive printed outputs are joined into one, so
-re-executing unchanged code on unchanged outputs gives the same cells. To run a notebook on another corpus without touching the committed copy, use papermill:
+re-executing unchanged code on unchanged outputs gives the same cells. To run a notebook on another
+corpus without touching the committed copy, use papermill:
 ``papermill notebooks/03_events_merging_ordering.ipynb /tmp/out.ipynb --cwd notebooks -p CORPUS DIR``.
 """
 from __future__ import annotations

@@ -1071,14 +1071,16 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
     return found
 
 
+def _whole_words(phrase: str) -> "re.Pattern[str]":
+    """``phrase`` (lower case) as whole words."""
+    return re.compile(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)")
+
+
 def mentioned(text: str, phrases: Iterable[str]) -> list[str]:
     """The ``phrases`` that occur in ``text`` as whole words (case and spacing aside), each once."""
     flat = " ".join(text.split()).lower()
-    out = []
-    for phrase in dict.fromkeys(" ".join(p.split()) for p in phrases):
-        if phrase and re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", flat):
-            out.append(phrase)
-    return out
+    return [phrase for phrase in dict.fromkeys(" ".join(p.split()) for p in phrases)
+            if phrase and _whole_words(phrase).search(flat)]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1165,7 +1167,7 @@ def without_clauses_of(sentence: str, phrases: Sequence[str], *, cache_dir: Path
     removed: set[int] = set()
     flat = sentence.lower()
     for phrase in found:
-        for match in re.finditer(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", flat):
+        for match in _whole_words(phrase).finditer(flat):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is None:
                 continue

@@ -70,7 +70,8 @@ def mention_density(timexes_by_article: Mapping[str, Sequence[Timex]], *, spread
     proportion to the days it covers there ("2014" adds 1/12 to each month of 2014; "last week"
     across a month end is split); otherwise it all goes to the month it starts in. Bars are stacked
     by the mention's granularity. Mentions before the window are totalled per year in a compact left
-    panel with its own y axis (the window's monthly axis is on the right). With ``refdates``, each article's reference date is marked with a triangle under the bars,
+    panel with its own y axis (the window's monthly axis is on the right). With ``refdates``, each
+    article's reference date is marked with a triangle under the bars,
     so what the coverage talks about can be compared with when it was written.
     """
     mentions = [t for ts in timexes_by_article.values() for t in _dated(ts)]

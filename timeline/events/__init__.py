@@ -4,8 +4,8 @@ One event per predicate (``predicates``): the sentence root and every verb headi
 nouns a temporal expression attaches to ("the 2011 toppling") and the headline's predicates. Each
 event keeps its trigger, tense/aspect/modality, class, actor and object, places and organisations
 (NER; a place named only as a reference point, "300 kilometres east of Benghazi", is not where the
-event happened: ``places.scene_places``), attribution, the clause and the sentence with raw offsets, and what each word of the sentence
-is in the parse (``word_kinds``: proper noun, named entity, number, nationality, content word or
+event happened: ``places.scene_places``), attribution, the clause and the sentence with raw offsets,
+and what each word of the sentence is in the parse (``word_kinds``: proper noun, named entity, number, nationality, content word or
 modifier; ``predicates.word_kind``), by which merging weighs the words two sentences share. ``for_timeline`` folds the
 predicates of a sentence that share a date into one event for merging.
 
@@ -729,8 +729,8 @@ def for_timeline(events: Sequence[Event]) -> tuple[Event, ...]:
     with its clause as text; "since the 2011 toppling": the toppling). A predicate dated only by
     inheritance, narrative time or the reference date is part of its sentence's happening, not a
     timeline event of its own. A reported or subordinate clause event that names no place takes its
-    sentence's places (the happening told by "an official in Benghazi said ..." is placed in Benghazi). Captions and link
-    titles pass through.
+    sentence's places (the happening told by "an official in Benghazi said ..." is placed in
+    Benghazi). Captions and link titles pass through.
     """
     order = {"headline": 0, "main": 1, "caption": 1, "link-title": 1, "reported": 2, "subordinate": 3, "noun": 4}
     sentences: dict[tuple[str, int], list[Event]] = {}
@@ -766,7 +766,7 @@ def for_timeline(events: Sequence[Event]) -> tuple[Event, ...]:
                 # "A medical official at a hospital in Benghazi said at least 10 people had been
                 # killed since Friday" -- the killing is in Benghazi. Not a noun ("the 2011 toppling"
                 # in a sentence about Sirte is not in Sirte) nor a report (where a paper reported).
-                places = tuple(dict.fromkeys(p for e in parts[key_of_main] for p in e.places)) or main.places
+                places = tuple(dict.fromkeys(p for e in parts[key_of_main] for p in e.places))
             top = replace(top, places=places)
             out.append(top)
     out.sort(key=lambda e: (e.article, e.sentence_index, e.start, e.end, e.value or ""))

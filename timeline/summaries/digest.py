@@ -3,7 +3,7 @@
 When the model's month paragraph is rejected twice, or says no more than one of its entries, the
 month is told by its counts and its most salient happenings instead (``extractive:month-digest``):
 
-    "5 entries, 1–11 August 2016: 4 in Sirte, 1 elsewhere. The most salient:
+    "5 entries, 1–11 August 2016: 4 in Sirte and 1 elsewhere. The most salient:
     10 August 2016 — As of Wednesday, U.S. drones ... 11 August 2016 — A Libyan official says ..."
 
 How many happenings, over which days, where (each entry counted once, at its scene: the first
