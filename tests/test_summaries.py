@@ -540,6 +540,16 @@ def test_a_clause_carrying_another_time_is_removed_only_where_it_can_go():
     said = "Apple said on Tuesday that sales rose in February."
     assert without_clauses_of(said, ["February"]) == said
     assert without_clauses_of(said, ["March"]) == said
+    # a clause joined by "and" goes even where the parse does not make it a conjunct (the all-caps
+    # "IS" is read as a verb, "launched" becomes the root); an attribution after it stays
+    assert without_clauses_of("IS seized Palmyra, the ancient city in central Syria, in 2015 and Syrian government "
+                              "forces launched an operation to retake it in March.", ["March"]) == (
+        "IS seized Palmyra, the ancient city in central Syria, in 2015.")
+    assert without_clauses_of("The company was founded in 1998 and its shares rose 5 percent on Monday, analysts "
+                              "said.", ["Monday"]) == "The company was founded in 1998, analysts said."
+    # "and" between two nouns is not a clause
+    talks = "Talks between the army and the rebels resumed in March."
+    assert without_clauses_of(talks, ["March"]) == talks
 
 
 def test_the_fallback_of_a_clause_is_a_sentence_it_stands_in():

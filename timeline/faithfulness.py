@@ -1175,10 +1175,14 @@ def without_clauses_of(sentence: str, phrases: Sequence[str], *, cache_dir: Path
             if len(path) < 2:
                 continue
             clause = path[-2]
-            if clause.dep_ not in _DETACHABLE or clause.pos_ not in {"VERB", "AUX"}:
-                continue
-            words = sorted(clause.subtree, key=lambda t: t.i)
-            first, last = words[0].i, words[-1].i
+            if clause.dep_ in _DETACHABLE and clause.pos_ in {"VERB", "AUX"}:
+                words = sorted(clause.subtree, key=lambda t: t.i)
+                first, last = words[0].i, words[-1].i
+            else:
+                tail = _coordinated_tail(doc, span)
+                if tail is None:
+                    continue
+                first, last = tail
             while first > 0 and (doc[first - 1].dep_ == "cc" or doc[first - 1].text in {",", ";", "--", "—", "–"}):
                 first -= 1
             if first == 0 and last + 1 < len(doc) and doc[last + 1].text == ",":
@@ -1187,6 +1191,35 @@ def without_clauses_of(sentence: str, phrases: Sequence[str], *, cache_dir: Path
     if not removed or all(t.i in removed for t in doc if not t.is_punct):
         return sentence
     return _kept_text(doc, removed)
+
+
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def _coordinated_tail(doc: "Doc", span: "Span") -> tuple[int, int] | None:
+    """The token range of a clause joined by "and" / "but" that carries ``span``, read from the
+    surface where the parse did not make it a conjunct (the small model misparses sentences such as
+    "IS seized Sirte in 2015 and forces launched an operation to retake it in June", taking the
+    all-caps "IS" for a verb): the nearest coordinating conjunction before ``span`` that is followed
+    by a subject and a finite verb before it, and preceded by a verb of its own, up to the next
+    comma, semicolon or the end. None when there is no such conjunction."""
+    for c in range(span.start - 1, 0, -1):
+        token = doc[c]
+        if token.text in {";", ":", "—", "–", "--"} or token.dep_ == "mark":
+            return None  # the phrase is in a clause of its own kind: not a conjunct
+        if token.pos_ != "CCONJ" or token.lower_ not in {"and", "but"}:
+            continue
+        between = doc[c + 1:span.start]
+        verb = next((t for t in between if t.tag_ in _FINITE), None)
+        if verb is None or not any(t.pos_ in {"NOUN", "PROPN", "PRON"} for t in doc[c + 1:verb.i]):
+            continue
+        if not any(t.pos_ == "VERB" for t in doc[:c]):
+            return None
+        last = span.end - 1
+        while last + 1 < len(doc) and doc[last + 1].text not in {",", ";", ":", "—", "–"} and not doc[last + 1].is_sent_end:
+            last += 1
+        return c, last
+    return None
 
 
 def _kept_text(doc: "Doc", removed: set[int]) -> str:
