@@ -44,3 +44,17 @@ def test_parses_are_cached_and_a_damaged_cache_file_is_rebuilt(tmp_path):
     rebuilt = nlp.parse(text, cache_dir=tmp_path)
     assert [t.text for t in rebuilt] == [t.text for t in first]
     assert path.read_bytes() != b"not a docbin"
+
+
+def test_a_blank_line_starts_a_sentence_so_a_crosshead_stays_apart():
+    """A wire story's crosshead ("- Budget row -") has no full stop; without the paragraph break the
+    parser runs it into the next paragraph's sentence and makes its noun the subject."""
+    text = ("The council met on Monday to discuss the city budget.\n\n- Budget row -\n\n"
+            "The mayor has warned that the shortfall could close two hospitals.")
+    doc = nlp.parse(text)
+    starts = [s.text.strip() for s in doc.sents]
+    assert any(s.startswith("The mayor has warned") for s in starts), starts
+    warned = next(t for t in doc if t.text == "warned")
+    assert warned.sent.root == warned
+    assert not any("row" in s and "mayor" in s for s in starts)
+    assert nlp.parse("The council met on Monday.\nIt voted later.").sents  # one newline: no rule

@@ -191,3 +191,38 @@ def test_about_follows_a_pronoun_to_the_person_it_stands_for(tmp_path):
     assert "1995" not in years and "1990" not in years
     for e in r.entries:  # every entry is told by a sentence naming her, where one does
         assert "Keller" in e.sources[0].sentence or not any("Keller" in s.sentence for s in e.sources)
+
+
+def test_a_happening_restated_later_in_its_article_is_one_entry(tmp_path):
+    """The same article says "Militants seized control of the town last year" and, a paragraph on,
+    "IS seized Kandra ... in 2015": one happening at one date, told twice in other words. The small
+    parser reads the all-caps "IS" as a verb, so the second "seized" is no predicate of its own and
+    the merging stage, which compares predicates, keeps them apart; the selection folds them."""
+    _write_corpus(tmp_path, {"a.txt": ("2016-03-14", "Army retakes northern towns",
+        "The army said on Monday it had retaken two villages near Kandra after a week of fighting.\n\n"
+        "Militants seized control of the town last year. Thousands of residents fled to the coast.\n\n"
+        "IS seized Kandra, the home town of the former ruler, in 2015 and government forces "
+        "launched an operation to retake it in January.")})
+    r = build_timeline(tmp_path, model=None, since="2015-01-01")
+    in_2015 = [e for e in r.entries if e.date == "2015"]
+    assert len(in_2015) == 1, [(e.date, e.sources[0].sentence) for e in r.entries]
+    assert len({s.start for s in in_2015[0].sources}) == 2
+    assert "restated ('seized')" in in_2015[0].merge_note
+
+
+def test_a_statement_and_a_description_of_pictures_stay_off_beside_the_happening(tmp_path):
+    """"issued a statement praising ..." reacts to the happening; "Footage ... showed residents
+    celebrating" says what pictures show. Neither is an entry of its own; the seizure is."""
+    _write_corpus(tmp_path, {"a.txt": ("2019-05-08", "Rebels take river port",
+        "Rebel fighters seized the river port of Amdala on Tuesday after three days of shelling, "
+        "local officials said.\n\n"
+        "The rebel commander, Colonel Idris Mahamat, issued a statement on Tuesday praising the "
+        "courage of his men and the support of the residents.\n\n"
+        "Footage shared on social media on Tuesday showed dozens of residents dancing in the "
+        "streets of the port.")})
+    r = build_timeline(tmp_path, model=None)
+    firsts = [e.sources[0].sentence for e in r.entries]
+    assert any("seized the river port" in s for s in firsts), firsts
+    assert not any("issued a statement" in s or "Footage shared" in s for s in firsts), firsts
+    verdicts = set(r.selection.noise.values())
+    assert {"reaction", "caption"} <= verdicts, r.selection.noise

@@ -4,15 +4,16 @@ The merging stage (``timeline.merging``) has already clustered the dated clause 
 article into *candidates*, one per happening as far as wording and dates tell (within and across
 articles). This stage reads them as an editor would:
 
-1. **Noise off the timeline** (rules in ``resources/selection.toml``, each named; the name is written
-   to ``events.csv``): clauses that are site or broadcast boilerplate (``comment-notice``; a
+1. **Noise off the timeline** (rules in ``resources/selection.toml``, each named; the name is
+   written to ``events.csv``): clauses that are site or broadcast boilerplate (``comment-notice``; a
    ``broadcast-wrap`` lead-in only stops the clause from being the entry's representative), photo
-   captions (``caption``: a caption is about its photo's scene, not the story's), a lone clause whose
-   subject points back to a referent it never names (``unintroduced-referent``: "Our forces advanced
-   significantly."; on an ``about`` timeline a pronoun standing for the query is introduced by the
-   query), and entries made only of reports, quotes and reactions in an article that has
-   a happening on the timeline already (``reaction``: "UN envoy Martin Kobler voiced his
-   disappointment at the postponement."). An entry's representative (its first source) never has a
+   captions and clauses that say what pictures show (``caption``: a caption is about its photo's
+   scene, not the story's), a lone clause whose subject points back to a referent it never names
+   (``unintroduced-referent``: "Our forces advanced significantly."; on an ``about`` timeline a
+   pronoun standing for the query is introduced by the query), and entries made only of reports,
+   quotes, statements and reactions in an article that has a happening on the timeline already
+   (``reaction``: "UN envoy Martin Kobler voiced his disappointment at the postponement.", "...
+   issued a statement praising ..."). An entry's representative (its first source) never has a
    boilerplate lead-in; on the chosen entries it is a happening clause where they have one
    (``_representative_first``).
 2. **Context, not entries.** Candidates outside the window of interest (``ordering.corpus_window``
@@ -153,7 +154,15 @@ def _unintroduced(event: Event) -> bool:
     return not any(w[:1].isupper() for w in clause.split()[1:] if w[:1].isalpha())
 
 
+def _statement_object(event: Event) -> bool:
+    """The clause's object is a statement (``reaction.statement_nouns``): "issued a video statement"."""
+    words = _words(event.object)
+    return bool(words) and words[-1] in set(rules()["reaction"]["statement_nouns"])
+
+
 def _reactive(event: Event) -> bool:
+    if _statement_object(event):
+        return True
     if event.event_class == "reporting":
         after = event.text.split(event.trigger, 1)[-1] if event.trigger else event.text
         return len(after.split()) < int(rules()["reaction"]["frame_words"]) or event.role != "main"
@@ -162,8 +171,17 @@ def _reactive(event: Event) -> bool:
     return event.trigger.casefold() in _reaction_words()
 
 
+def _describes_pictures(event: Event) -> bool:
+    """The clause says what pictures show: it opens on one of ``caption.media_nouns`` (after any
+    determiner) and has one of ``caption.media_verbs``. Read from the words, not the subject: the
+    small parser often makes "shared" in "Footage shared online showed ..." the clause's verb."""
+    spec = rules()["caption"]
+    words = [w for w in _words(event.text) if w not in _STOP]
+    return bool(words) and words[0] in set(spec["media_nouns"]) and bool(set(words) & set(spec["media_verbs"]))
+
+
 def _caption(event: Event) -> bool:
-    return event.kind == "caption" or event.role in {"caption", "link-title"}
+    return event.kind == "caption" or event.role in {"caption", "link-title"} or _describes_pictures(event)
 
 
 def entry_noise(entry: TimelineEntry, events: dict, happening_articles: set[str]) -> str | None:
@@ -457,10 +475,37 @@ def fold(kept: TimelineEntry, other: TimelineEntry, why: str) -> TimelineEntry:
     return replace(kept, sources=kept.sources + extra_sources, places=places, merge_note=note)
 
 
-def one_per_happening(ranked: Sequence[TimelineEntry], vec_of: dict, same_happening: float) -> list[TimelineEntry]:
+def restated(a: TimelineEntry, b: TimelineEntry, events: dict) -> str | None:
+    """The verb when ``a`` and ``b`` (candidates of the same date) tell one happening twice in one
+    article: a happening clause of one, in the same article as a source of the other, whose trigger
+    word recurs in the sentence that other source comes from ("Militants seized control of the city past year"
+    and, a paragraph on, "IS seized Sirte ... in 2015"), with places that do not conflict (one names
+    none, or they share one). A writer who restates a happening with its date reuses its verb; the
+    sentences' wording differs too much for the embeddings, and the parse of the second need not
+    make the verb a predicate of its own (the small model reads an all-caps "IS" as a verb)."""
+    if a.places and b.places and not set(a.places) & set(b.places):
+        return None
+    for one, other in ((a, b), (b, a)):
+        for so in one.sources:
+            ev = events.get(_key(so))
+            if ev is None or not ev.trigger or ev.event_class != "happening":
+                continue
+            verb = ev.trigger.casefold()
+            for st in other.sources:
+                if st.article != so.article or (st.start, st.end) == (so.start, so.end):
+                    continue
+                told = events.get(_key(st))
+                if verb in _words(told.sentence if told is not None and told.sentence else st.sentence):
+                    return ev.trigger
+    return None
+
+
+def one_per_happening(ranked: Sequence[TimelineEntry], vec_of: dict, same_happening: float,
+                      events: dict | None = None) -> list[TimelineEntry]:
     """``ranked`` (most salient first) with each candidate folded into the first kept entry of the
-    same time (``_same_time``) whose vector has cosine >= ``same_happening`` with its own; ``vec_of``
-    maps ``id(entry)`` to its vector (updated for the folded entries).
+    same time (``_same_time``) whose vector has cosine >= ``same_happening`` with its own, or that
+    it restates (``restated``, when ``events`` maps source keys to events); ``vec_of`` maps
+    ``id(entry)`` to its vector (updated for the folded entries).
 
     Kept entries are indexed by calendar value and, for day entries, by day: the only ones
     ``_same_time`` can accept (a fold keeps the kept entry's date), so a candidate is compared with
@@ -476,10 +521,17 @@ def one_per_happening(ranked: Sequence[TimelineEntry], vec_of: dict, same_happen
             near.update(i for d in (day - 1, day, day + 1) for i in by_day.get(d, ()))
         for i in sorted(near):
             k = distinct[i]
-            if _same_time(k, c) and float(vec_of[id(k)] @ vec_of[id(c)]) >= same_happening:
-                distinct[i] = fold(k, c, f"same happening as {c.date} '{c.sources[0].sentence[:60]}'")
-                vec_of[id(distinct[i])] = vec_of[id(k)]
-                break
+            if not _same_time(k, c):
+                continue
+            if float(vec_of[id(k)] @ vec_of[id(c)]) >= same_happening:
+                why = f"same happening as {c.date} '{c.sources[0].sentence[:60]}'"
+            elif events is not None and k.date == c.date and (verb := restated(k, c, events)) is not None:
+                why = f"restated ('{verb}') as {c.date} '{c.sources[0].sentence[:60]}'"
+            else:
+                continue
+            distinct[i] = fold(k, c, why)
+            vec_of[id(distinct[i])] = vec_of[id(k)]
+            break
         else:
             by_value.setdefault(c.date, []).append(len(distinct))
             if day is not None:
@@ -600,7 +652,7 @@ def select(
     context = order_entries(context_pool[: int(limits["context"])])
 
     # 4. one entry per happening, then per period, then the size
-    distinct = one_per_happening(timeline_pool, vec_of, float(limits["same_happening"]))
+    distinct = one_per_happening(timeline_pool, vec_of, float(limits["same_happening"]), by_key)
     distinct = by_period(distinct, settings.granularity)
     n_reporting = len({s.article for c in distinct for s in c.sources}) or len(arts)
     if settings.about:
