@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from timeline import faithfulness
 from timeline.records import SourceRef, TimelineEntry
 from timeline.summaries import (
     PeriodSummary,
@@ -24,6 +25,7 @@ from timeline.summaries import (
     render_label,
     split_sentences,
     dropped_qualifiers,
+    introductions,
     unsupported_tokens,
 )
 
@@ -596,3 +598,22 @@ def test_a_month_digest_counts_each_entry_once_at_its_scene_and_quotes_the_most_
     assert text.startswith("4 entries, 19–25 February 2016: 2 in Benghazi, 1 in Sabratha and 1 elsewhere. ")
     # the two most salient (b, then c), in timeline order: c (19th) before b (24th)
     assert told == f"19 February 2016 — {SABRATHA} 24 February 2016 — {SEIZED}"
+
+
+def test_a_bare_surname_is_introduced_as_the_article_introduced_it():
+    """An entry's sentence says "Okafor said ..."; its article introduced "Grace Okafor, the state's
+    health commissioner" paragraphs before. The prompt shows who she is, and the guard holds a
+    summary that names her bare, which the reader of one entry cannot place."""
+    article = ["Grace Okafor, the state's health commissioner, said on Monday that the clinic had closed.",
+               "On Tuesday Okafor said 40 patients had been moved to the general hospital.",
+               "Governor James Bello visited the hospital.", "Bello promised new beds."]
+    shown = [article[1]]
+    assert introductions(shown, article) == ["Grace Okafor, the state's health commissioner"]
+    assert introductions([article[3]], article) == ["Governor James Bello"]
+    assert introductions([article[0]], article) == []  # given in full already
+    assert introductions(["Okafor spoke."], article + ["Daniel Okafor, her brother, spoke."]) == []
+    sources = shown + introductions(shown, article)
+    bare = faithfulness.check("Okafor said 40 patients were moved to the general hospital.", sources)
+    assert [f.check for f in bare] == ["unintroduced-referent"]
+    assert not faithfulness.check("Health commissioner Grace Okafor said 40 patients were moved to the "
+                                  "general hospital.", sources)

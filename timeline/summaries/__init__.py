@@ -502,6 +502,81 @@ def _whole_sentences(entry: TimelineEntry, records: Mapping) -> list[str]:
     return out
 
 
+@cache
+def _calendar_words() -> frozenset[str]:
+    """Month and weekday names (the tagger's tables): capitalised, yet never part of a person's name."""
+    with open(RESOURCES / "timex_words.toml", "rb") as fh:
+        words = tomllib.load(fh)
+    return frozenset(k.strip(".") for table in ("month", "weekday") for k in words[table])
+
+
+_NAME_RUN = re.compile(r"\b(?:[A-Z][a-z'’-]+ ){1,3}[A-Z][a-z'’-]+\b")
+_APPOSITIVE = re.compile(r"\A, ((?:the|a|an) [^,;.()]{2,60}),")
+
+
+def introductions(sentences: Sequence[str], article_sentences: Sequence[str]) -> list[str]:
+    """Who a bare surname in ``sentences`` is, as the article introduced them: "Khalifa said 16
+    fighters had been killed" and, earlier, "Mokhtar Khalifa, the Sirte mayor, has told ..." give
+    "Mokhtar Khalifa, the Sirte mayor". A reader of one timeline entry has not read that earlier
+    sentence, so the prompt shows the line and the guard (``unintroduced-referent``) holds a
+    summary that names the person bare. A surname the article gives two full names for is left
+    alone (which one?), as is one the sentences already give in full."""
+    shown = " ".join(sentences)
+    common = {w for text in (*article_sentences, *sentences) for w in re.findall(r"\b[a-z][\w'’-]*", text)}
+    with_runs = [t for t in dict.fromkeys(article_sentences) if _NAME_RUN.search(t)]
+    if not with_runs:
+        return []
+    from .. import nlp  # the one text layer: who is a person is the parse's NER
+
+    full: dict[str, set[str]] = {}
+    for sentence, doc in zip(with_runs, nlp.parse_many(with_runs)):
+        people = {t.idx for t in doc if t.ent_type_ == "PERSON"}
+        for m in _NAME_RUN.finditer(sentence):
+            if m.end() - len(m.group(0).split(" ")[-1]) not in people:
+                continue  # "Fajr Libya", "Washington Post": a name, not a person's
+            words = m.group(0).split(" ")
+            while len(words) > 1 and (words[0].lower() in common or words[0].lower() in _calendar_words()):
+                words = words[1:]  # "On", "The" opening the sentence (words the article writes lower case), "Tuesday"
+            if len(words) < 2:
+                continue
+            name, last = " ".join(words), words[-1]
+            appos = _APPOSITIVE.match(sentence[m.end():])
+            full.setdefault(last, set()).add(name + (f", {appos.group(1)}" if appos else ""))
+    out = []
+    for last, names in sorted(full.items()):
+        if len({n.split(",")[0] for n in names}) != 1 or names & {last}:
+            continue
+        if not _bare(last, shown, common) or any(n.split(",")[0] in shown for n in names):
+            continue
+        out.append(max(names, key=len))
+    return out
+
+
+def _bare(name: str, text: str, common: set[str]) -> bool:
+    """``name`` stands in ``text`` with no other name word just before or after it (a capitalised
+    word that is neither written lower case elsewhere, "On", nor a weekday or month)."""
+    words = re.findall(r"[\w'’-]+", text)
+
+    def name_word(w: str) -> bool:
+        return w[:1].isupper() and w.lower() not in common and w.lower() not in _calendar_words()
+
+    for i, w in enumerate(words):
+        if w != name:
+            continue
+        before = words[i - 1] if i else ""
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if not name_word(before) and not name_word(after):
+            return True
+    return False
+
+
+def _article_sentences(entry: TimelineEntry, by_sentence: Mapping) -> list[str]:
+    """The sentences of the entry's articles that the event records hold, in article order."""
+    arts = {ref.article for ref in entry.sources}
+    keys = sorted(k for k in by_sentence if k[0] in arts)
+    return [re.sub(r"\s+", " ", by_sentence[k][0].sentence or by_sentence[k][0].text).strip() for k in keys]
+
+
 def _events_by_source(events: Sequence) -> dict[tuple[str, int, int], object]:
     """Event records keyed as entries' sources are: (article, start, end) of the clause."""
     return {(e.article, e.start, e.end): e for e in events}
@@ -821,14 +896,15 @@ class Summarizer:
         shown = _prompt_sentences(entry, records or {})
         elsewhen = other_dates(entry, records or {}, by_sentence or {})
         sentences = [text for text, _ in shown]
+        who = introductions(sentences, _article_sentences(entry, by_sentence or {}))
         strict = "entry_strict"
-        fields = {"sources": _bullets(sentences)}
+        fields = {"sources": _bullets(sentences) + "".join(f"\nWho is who: {line}." for line in who)}
         happenings = [from_event(record, text) if record is not None else happening(text) for text, record in shown]
         if "{facts}" in prompt_config()["templates"][self.entry_template]["user"]:
             fields["facts"] = facts_block(sentences, happenings)
         roles = tuple(faithfulness.Roles(h.actor, h.action, h.object) for h in happenings)
         return _Task(kind="entry", templates=(self.entry_template, strict),
-                     fields=fields, support=tuple(sentences),
+                     fields=fields, support=tuple(sentences) + tuple(who),
                      fallback=fallback_sentence(sentences, _whole_sentences(entry, records or {}), elsewhen),
                      first_sentence=True,
                      max_new_tokens=self.max_new_tokens, fallback_rule="compressed-sentence", roles=roles,
