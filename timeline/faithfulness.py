@@ -484,6 +484,32 @@ def _attribution(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     return []
 
 
+def _double_attribution(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    """A reporting verb set as a trailing frame ("..., military forces said") under another
+    ("The military said ..."): two speakers for one claim. Not flagged where a source has the same
+    shape."""
+    verbs = set(rules()["checks"]["attribution"]["reporting_verbs"])
+
+    def doubled(doc: "Doc") -> list["Token"]:
+        # a trailing frame ("..., officials said"): its subject opens after a comma, nothing it
+        # reports comes after it, and a reporting verb before it already frames the sentence
+        out = []
+        for t in doc:
+            subject = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if t.lemma_.lower() not in verbs or subject is None or subject.i > t.i or subject.left_edge.i == 0:
+                continue
+            if doc[subject.left_edge.i - 1].text != "," or any(c.dep_ in {"ccomp", "xcomp"} and c.i > t.i
+                                                               for c in t.children):
+                continue
+            if any(a.lemma_.lower() in verbs and a.i < subject.left_edge.i for a in t.ancestors):
+                out.append(t)
+        return out
+
+    if any(doubled(doc) for doc in sources):
+        return []
+    return [f"'{t.text}' under another reporting verb" for t in doubled(summary)]
+
+
 def _invented_speaker(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     """The summary makes someone say what no source has them say ("Extremists said fighters battled
     IS extremists", where the mayor said so and the extremists are the ones fought)."""
@@ -985,6 +1011,7 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
     "modality": _modality,
     "negation": _negation,
     "attribution": _attribution,
+    "double-attribution": _double_attribution,
     "invented-speaker": _invented_speaker,
     "invented-agent": _invented_agent,
     "own-voice-label": _own_voice_label,
