@@ -214,7 +214,8 @@ def _word_weights(e: Event, table: PlaceTable) -> dict[str, float]:
 
 
 @cache
-def _stop_words() -> frozenset[str]:
+def stop_words() -> frozenset[str]:
+    """Words too common to tie two sentences (``event_words.toml`` [merging] stop_words)."""
     return frozenset(_tables()["merging"]["stop_words"])
 
 
@@ -451,7 +452,7 @@ def _terms(e: Event, table: PlaceTable) -> frozenset[str]:
     text = e.text
     if e.timex is not None and e.timex.text in text:
         text = text.replace(e.timex.text, " ")
-    stop = _stop_words()
+    stop = stop_words()
     found = set()
     for token in _TERM.findall(text):
         word = table.name_of(token)

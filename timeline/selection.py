@@ -56,6 +56,7 @@ from typing import Callable, Literal, Sequence
 
 import numpy as np
 
+from .merging import stop_words
 from .records import Article, Event, SourceRef, TimelineEntry
 
 Granularity = Literal["day", "week", "month"]
@@ -477,20 +478,25 @@ def fold(kept: TimelineEntry, other: TimelineEntry, why: str) -> TimelineEntry:
 
 def restated(a: TimelineEntry, b: TimelineEntry, events: dict) -> str | None:
     """The verb when ``a`` and ``b`` (candidates of the same date) tell one happening twice in one
-    article: a happening clause of one, in the same article as a source of the other, whose trigger
-    word recurs in the sentence that other source comes from ("Militants seized control of the city past year"
-    and, a paragraph on, "IS seized Sirte ... in 2015"), with places that do not conflict (one names
-    none, or they share one). A writer who restates a happening with its date reuses its verb; the
+    article: a happening clause of one, in the same article as a source of the other, whose
+    trigger word recurs in the sentence that other source comes from ("Militants seized control
+    of the city past year" and, a paragraph on, "IS seized Sirte ... in 2015"), with places that
+    do not conflict (one names none, or they share one). The clause is its sentence's main one,
+    not a quote, and its verb is not one of the generic verbs of the merging stage's stop words
+    ("came", "took"). A writer who restates a happening with its date reuses its verb; the
     sentences' wording differs too much for the embeddings, and the parse of the second need not
     make the verb a predicate of its own (the small model reads an all-caps "IS" as a verb)."""
     if a.places and b.places and not set(a.places) & set(b.places):
         return None
+    generic = stop_words()
     for one, other in ((a, b), (b, a)):
         for so in one.sources:
             ev = events.get(_key(so))
-            if ev is None or not ev.trigger or ev.event_class != "happening":
+            if ev is None or not ev.trigger or ev.event_class != "happening" or ev.role != "main":
                 continue
             verb = ev.trigger.casefold()
+            if verb in generic or ev.text.lstrip()[:1] in "\"“'‘":
+                continue  # "came", "took" say nothing of which happening; a quote is a witness's
             for st in other.sources:
                 if st.article != so.article or (st.start, st.end) == (so.start, so.end):
                     continue
