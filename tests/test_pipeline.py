@@ -195,7 +195,7 @@ def _check_digest(paragraph: dict, month: list[dict]) -> None:
     total = 0
     with places.using(places.load_table(ROOT / "seeds")):  # a neighbourhood counts as its city
         for part in parts:
-            counted = re.fullmatch(r"(\d+) (?:in (.+)|elsewhere)", part)
+            counted = re.fullmatch(r"(\d+) (?:in (.+)|more)", part)
             assert counted, (paragraph["label"], part)
             total += int(counted.group(1))
             if counted.group(2):

@@ -595,7 +595,7 @@ def test_a_month_digest_counts_each_entry_once_at_its_scene_and_quotes_the_most_
     with places.using(places.load_table(SEEDS)):
         text = month_digest([c, a, b, d], template, lambda e: e.sources[0].sentence,
                             lambda e: e.start.strftime("%-d %B %Y"))
-    assert text.startswith("4 entries, 19–25 February 2016: 2 in Benghazi, 1 in Sabratha and 1 elsewhere. ")
+    assert text.startswith("4 entries, 19–25 February 2016: 2 in Benghazi, 1 in Sabratha and 1 more. ")
     # the two most salient (b, then c), in timeline order: c (19th) before b (24th)
     assert told == f"19 February 2016 — {SABRATHA} 24 February 2016 — {SEIZED}"
 

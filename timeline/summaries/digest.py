@@ -3,16 +3,17 @@
 When the model's month paragraph is rejected twice, or says no more than one of its entries, the
 month is told by its counts and its most salient happenings instead (``extractive:month-digest``):
 
-    "5 entries, 1–11 August 2016: 4 in Sirte and 1 elsewhere. The most salient:
+    "5 entries, 1–11 August 2016: 4 in Sirte and 1 more. The most salient:
     10 August 2016 — As of Wednesday, U.S. drones ... 11 August 2016 — A Libyan official says ..."
 
-How many happenings, over which days, where (each entry counted once, at its scene: the first
-place its first source names, a neighbourhood as its city through the corpus place table, a
-country only when nothing narrower is named: ``threads.main_subject``; a place of one entry only
-when the table knows it; the entries of no named place counted as "elsewhere", so the counts add
-up to the month's) and the ``top`` most salient entries after their reader dates, in timeline order. The texts
-are entry texts that passed the guard, so the digest says more than any one entry and nothing the
-entries do not. Wording from ``[templates.period]`` in ``resources/prompts.toml``.
+How many happenings, over which days, where (each entry counted once, at its scene: the first place
+its first source names, a neighbourhood as its city through the corpus place table, a country only
+when nothing narrower is named: ``threads.main_subject``; a place of one entry only when the table
+knows it; the entries of no named or known place counted as "more", not "elsewhere": the sentence
+may not name the place it happened in; so the counts add up to the month's) and the ``top`` most
+salient entries after their reader dates, in timeline order. The texts are entry texts that passed
+the guard, so the digest says more than any one entry and nothing the entries do not. Wording from
+``[templates.period]`` in ``resources/prompts.toml``.
 """
 from __future__ import annotations
 
