@@ -221,3 +221,14 @@ def test_a_copula_left_with_only_a_time_adjunct_is_not_a_sentence():
     seen = ("Libya's rival administrations have been since the summer of 2014, with the recognised government "
             "fleeing Tripoli after the Fajr Libya militia alliance including Islamists overran the capital.")
     assert "no-main-verb" in {f.check for f in F.check(seen, [rule["source"]])}
+
+
+def test_there_needs_a_place_before_it():
+    """"Clashes continued there" read alone: where? A summary that names the place first, or the
+    expletive "There were", is fine."""
+    source = "Troops entered the port of Amdala on Monday. Clashes continued there on Wednesday."
+    assert "unintroduced-referent" in {f.check for f in F.check("Clashes continued there on Wednesday.", [source])}
+    assert not F.check("Troops entered the port of Amdala and clashes continued there on Wednesday.", [source],
+                       skip={"hygiene"})
+    assert "unintroduced-referent" not in {f.check for f in F.check("There were clashes in Amdala on Wednesday.",
+                                                                     [source])}

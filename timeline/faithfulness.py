@@ -644,6 +644,10 @@ def _unintroduced_referent(summary: "Doc", sources: Sequence["Doc"]) -> list[str
         if t.lower_ in rule["first_person"] and (t.text == "I" or not t.text.isupper()):  # not "US"
             found.append(f"'{t.text}': whose?")
             continue
+        if t.lower_ in rule["place_adverbs"] and t.dep_ == "advmod" and not any(
+                u.ent_type_ in {"GPE", "LOC", "FAC"} for u in summary[: t.i]):
+            found.append(f"'{t.text}': where?")  # not the expletive "there were" (dep expl)
+            continue
         if t.pos_ == "NOUN" and t.lemma_.lower() in generic and any(
                 c.lower_ in {"the", "this", "that"} for c in t.children if c.dep_ == "det"):
             named = any(c.pos_ == "PROPN" or c.ent_type_ for c in t.subtree if c is not t)
