@@ -898,7 +898,8 @@ class Summarizer:
         sentences = [text for text, _ in shown]
         who = introductions(sentences, _article_sentences(entry, by_sentence or {}))
         strict = "entry_strict"
-        fields = {"sources": _bullets(sentences) + "".join(f"\nWho is who: {line}." for line in who)}
+        who_line = prompt_config()["templates"]["entry"]["who_line"]
+        fields = {"sources": "\n".join([_bullets(sentences), *(who_line.format(line=line) for line in who)])}
         happenings = [from_event(record, text) if record is not None else happening(text) for text, record in shown]
         if "{facts}" in prompt_config()["templates"][self.entry_template]["user"]:
             fields["facts"] = facts_block(sentences, happenings)
