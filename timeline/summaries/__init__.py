@@ -505,9 +505,9 @@ def _whole_sentences(entry: TimelineEntry, records: Mapping) -> list[str]:
 @cache
 def _calendar_words() -> frozenset[str]:
     """Month and weekday names (the tagger's tables): capitalised, yet never part of a person's name."""
-    with open(RESOURCES / "timex_words.toml", "rb") as fh:
-        words = tomllib.load(fh)
-    return frozenset(k.strip(".") for table in ("month", "weekday") for k in words[table])
+    from ..timexes.rules import word_table
+
+    return frozenset(k.strip(".") for table in ("month", "weekday") for k in word_table(table))
 
 
 _NAME_RUN = re.compile(r"\b(?:[A-Z][a-z'’-]+ ){1,3}[A-Z][a-z'’-]+\b")
@@ -544,7 +544,7 @@ def introductions(sentences: Sequence[str], article_sentences: Sequence[str]) ->
             full.setdefault(last, set()).add(name + (f", {appos.group(1)}" if appos else ""))
     out = []
     for last, names in sorted(full.items()):
-        if len({n.split(",")[0] for n in names}) != 1 or names & {last}:
+        if len({n.split(",")[0] for n in names}) != 1:
             continue
         if not _bare(last, shown, common) or any(n.split(",")[0] in shown for n in names):
             continue

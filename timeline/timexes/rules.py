@@ -137,6 +137,11 @@ def _res() -> _Resources:
     return _Resources()
 
 
+def word_table(name: str) -> dict:
+    """One word table of ``timex_words.toml`` ("month", "weekday", ...): lower-case word -> value."""
+    return dict(_res().words[name])
+
+
 def rule_names() -> list[str]:
     """Names of all rules, in file order (for docs and provenance checks)."""
     return [r.name for r in _res().rules]
