@@ -268,6 +268,52 @@ def test_records_round_trip_through_parquet(corpus, tmp_path):
     assert read_partition(tmp_path, "k" * 40, 3) is None
 
 
+def test_the_partitions_carry_each_articles_clause_vectors(corpus, tmp_path):
+    """The workers embed: a partition holds its articles' clause vectors, the same bytes the
+    in-process run computes for them, whatever else the partition or the corpus holds."""
+    import numpy as np
+
+    from timeline.corpus import SourceStream, load_corpus
+    from timeline.embeddings import article_vectors
+    from timeline.partitions import decode_rows, decode_vectors, read_partition, run_partition, write_partition
+    from timeline.pipeline import event_stages
+    from timeline.places import load_table
+
+    sources = list(SourceStream(corpus))
+    write_partition(tmp_path, "v" * 40, run_partition(sources[1:4], load_table(corpus)))
+    rows = read_partition(tmp_path, "v" * 40, 3)
+    stored = decode_vectors(rows)
+    inline = event_stages(load_corpus(corpus), vectors=True)
+    for article, _ref, _timexes, events in decode_rows(rows):
+        texts, vectors = stored[article.id]
+        assert texts and texts == list(dict.fromkeys(e.text for e in events if e.value is not None))
+        assert vectors.shape == (len(texts), 384) and vectors.dtype == np.float32
+        assert np.array_equal(vectors, article_vectors(events)[1])  # alone, as in-process: the same bytes
+        mine = [t for t in texts if t in inline.vectors]
+        assert np.array_equal(inline.vectors(mine), vectors[[texts.index(t) for t in mine]])
+
+
+def test_the_cross_article_stages_read_the_per_article_vectors_and_embed_nothing_again(corpus):
+    from dataclasses import replace
+
+    from timeline.corpus import load_corpus
+    from timeline.events import apply_window, for_timeline
+    from timeline.merging import merge_events
+    from timeline.ordering import corpus_window, in_campaign
+    from timeline.pipeline import event_stages
+    from timeline.selection import select
+
+    loaded = load_corpus(corpus)
+    stages = event_stages(loaded, vectors=True)
+    window = corpus_window(stages.events, [r.best for r in stages.refdates.values()])
+    events = list(for_timeline(apply_window(stages.events, window)))
+    merged = merge_events(events, embed=stages.vectors)
+    chosen = select([replace(e, in_campaign=in_campaign(e, window)) for e in merged], events, loaded.articles,
+                    embed=stages.vectors)
+    assert len(stages.vectors) >= len({e.text for e in events if e.value is not None}) > 20
+    assert chosen.entries and stages.vectors.misses == 0  # no text went to the model a second time
+
+
 def test_the_stream_reads_one_article_at_a_time(tmp_path):
     from timeline.corpus import SourceStream
 

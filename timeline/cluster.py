@@ -163,7 +163,7 @@ def per_article_stages(source: Any, engine: EngineSettings, *, progress: bool = 
     if scheduler == "in-process":
         corpus = source if isinstance(source, Corpus) else load_corpus(source)
         table = places.load_table(corpus_folder(corpus))
-        return corpus, table, event_stages(corpus, table=table), Work()
+        return corpus, table, event_stages(corpus, table=table, vectors=True), Work()
     return _partitioned(source, engine, scheduler, progress=progress)
 
 
@@ -237,7 +237,8 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
     from .corpus import Corpus
     from .corpus.stream import SourceStream
     from .exports import loggable
-    from .partitions import decode_rows, has_partition, partition_key, prune_partitions, read_partition, \
+    from .embeddings import VectorTable
+    from .partitions import decode_rows, decode_vectors, has_partition, partition_key, prune_partitions, read_partition, \
         run_partition, settings_fingerprint, write_partition
     from .pipeline import EventStages
 
@@ -309,11 +310,13 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
     log.log(level, "partitions: %d (%d reused, %d computed) in %s", work.partitions, work.reused, work.computed,
             loggable(str(workdir)))
     records = []
+    vectors: dict[str, tuple[list[str], Any]] = {}
     for key in work.keys:
         rows = read_partition(workdir, key, sizes[key])
         if rows is None:
             raise RuntimeError(f"partition {key} in {workdir} vanished or was damaged during the run; run again")
         records.extend(decode_rows(rows))
+        vectors.update(decode_vectors(rows))
     work.pruned = prune_partitions(workdir, set(work.keys))  # every partition this run needs is read
     if work.pruned:
         log.log(level, "removed %d partition files no longer used (older articles, settings or code)", work.pruned)
@@ -323,6 +326,9 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
         from .corpus import no_articles
 
         raise no_articles(stream.where, corpus)
+    table_of_vectors = VectorTable()
+    for article_id in sorted(vectors):  # in id order, as embeddings.embed_articles adds them
+        table_of_vectors.add(*vectors[article_id])
     stages = EventStages({r[0].id: r[1] for r in records}, {r[0].id: r[2] for r in records},
-                         tuple(e for r in records for e in r[3]))
+                         tuple(e for r in records for e in r[3]), table_of_vectors)
     return corpus, table if table is not None else places.EMPTY, stages, work

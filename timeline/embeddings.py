@@ -145,3 +145,88 @@ def embed(texts: Sequence[str], *, cache_dir: Path | None = None) -> np.ndarray:
     except OSError:
         pass
     return vectors
+
+
+def article_texts(events) -> list[str]:
+    """The texts of one article's events that the cross-article stages compare: the clause of each
+    dated event (``Event.text``, which is also what an entry's sources quote), each once, in text
+    order. Merging embeds them to find the same happening told twice; selection, to score centrality.
+    """
+    seen: dict[str, None] = {}
+    for e in events:
+        if e.value is not None:
+            seen.setdefault(e.text, None)
+    return list(seen)
+
+
+class VectorTable:
+    """Callable texts -> vectors, answered from vectors computed article by article.
+
+    Why per article: an article's vectors then depend on that article alone (the model sees the same
+    batches whatever else is in the corpus), so the partition tasks of ``timeline.partitions`` can
+    compute them on any worker, in any order, and the in-process run gets the same bytes. The
+    cross-article stages (``merging.merge_events``, ``selection.select``) take this table as their
+    ``embed``; a text no article computed (a query) goes to ``fallback`` (default ``embed``) and is
+    counted in ``misses``. A text two articles share keeps the first article's vector (articles are
+    added in id order).
+    """
+
+    def __init__(self, fallback=None):
+        self._rows: dict[str, np.ndarray] = {}
+        self._fallback = fallback
+        self.dimension: int | None = None
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, text: object) -> bool:
+        return text in self._rows
+
+    def add(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Add one article's texts and their (len(texts), dim) vectors."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[0] != len(texts):
+            raise ValueError(f"{len(texts)} texts but vectors of shape {vectors.shape}")
+        if len(texts) and self.dimension is None:
+            self.dimension = int(vectors.shape[1])
+        for text, row in zip(texts, vectors):
+            self._rows.setdefault(text, row)
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        texts = [str(t) for t in texts]
+        missing = list(dict.fromkeys(t for t in texts if t not in self._rows))
+        found: dict[str, np.ndarray] = {}
+        if missing:
+            self.misses += len(missing)
+            fallback = self._fallback if self._fallback is not None else embed
+            found = dict(zip(missing, np.asarray(fallback(missing), dtype=np.float32)))
+        rows = [self._rows[t] if t in self._rows else found[t] for t in texts]
+        if not rows:
+            return np.zeros((0, self.dimension or 0), dtype=np.float32)
+        return np.ascontiguousarray(np.stack(rows), dtype=np.float32)
+
+
+def article_vectors(events, *, cache: bool = True, embedder=None) -> tuple[list[str], np.ndarray]:
+    """One article's ``article_texts`` and their vectors, in one batch run of their own.
+
+    ``cache=False`` skips the on-disk cache (the partition files keep the vectors instead);
+    ``embedder`` replaces the model (texts -> vectors), for tests.
+    """
+    texts = article_texts(events)
+    if not texts:
+        return texts, np.zeros((0, 0), dtype=np.float32)
+    if embedder is not None:
+        return texts, np.asarray(embedder(texts), dtype=np.float32)
+    return texts, embed(texts) if cache else load_embedder()(texts)
+
+
+def embed_articles(events_by_article, *, cache: bool = True, embedder=None) -> VectorTable:
+    """A ``VectorTable`` of each article's ``article_vectors``; ``events_by_article`` maps article
+    ids to their events, taken in id order."""
+    table = VectorTable(fallback=embedder)
+    for article_id in sorted(events_by_article):
+        texts, vectors = article_vectors(events_by_article[article_id], cache=cache, embedder=embedder)
+        if texts:
+            table.add(texts, vectors)
+    return table

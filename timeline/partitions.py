@@ -27,9 +27,11 @@ from .publish import atomic_write_bytes
 from .records import Article, Event, Evidence, ReferenceDate, Span, Timex
 
 #: Bump when what a partition file holds changes: older files are then ignored.
-PARTITION_FORMAT = 1
+PARTITION_FORMAT = 2
 PARTITIONS_FOLDER = "partitions"
-COLUMNS = ("id", "article", "refdate", "timexes", "events")
+COLUMNS = ("id", "article", "refdate", "timexes", "events", "vector_texts", "vectors")
+#: columns of raw bytes (the rest are JSON text): the article's clause vectors, float32 little-endian
+BINARY_COLUMNS = ("vectors",)
 _RECORDS = {cls.__name__: cls for cls in (Article, Span, ReferenceDate, Evidence, Timex, Event)}
 
 
@@ -153,10 +155,15 @@ def partition_key(sources: Sequence, settings: str) -> str:
 def run_partition(sources: Sequence, table) -> list[dict[str, str]]:
     """The per-article stages of ``sources`` (one partition), as rows of JSON text (see ``COLUMNS``).
 
-    Runs on a Dask worker: the spaCy pipeline is loaded once per worker process
-    (``nlp.load_pipeline`` is a process-wide cache), never per task.
+    Runs on a Dask worker: the spaCy pipeline and the embedder are loaded once per worker process
+    (``nlp.load_pipeline`` and ``embeddings.load_embedder`` are process-wide caches), never per
+    task. The clause vectors are computed here, article by article, so the workers carry the
+    embedding and the driver only looks them up; the partition file keeps them (no vector cache).
     """
+    import numpy as np
+
     from .corpus import Corpus, build_article
+    from .embeddings import article_vectors
     from .pipeline import event_stages
 
     articles = tuple(build_article(src) for src in sources)
@@ -164,13 +171,19 @@ def run_partition(sources: Sequence, table) -> list[dict[str, str]]:
     by_article: dict[str, list[Event]] = {a.id: [] for a in articles}
     for event in stages.events:
         by_article[event.article].append(event)
-    return [{
-        "id": a.id,
-        "article": to_json(a),
-        "refdate": to_json(stages.refdates[a.id]),
-        "timexes": to_json(tuple(stages.timexes[a.id])),
-        "events": to_json(tuple(by_article[a.id])),
-    } for a in articles]
+    rows = []
+    for a in articles:
+        texts, vectors = article_vectors(by_article[a.id], cache=False)
+        rows.append({
+            "id": a.id,
+            "article": to_json(a),
+            "refdate": to_json(stages.refdates[a.id]),
+            "timexes": to_json(tuple(stages.timexes[a.id])),
+            "events": to_json(tuple(by_article[a.id])),
+            "vector_texts": json.dumps(texts, ensure_ascii=False),
+            "vectors": np.ascontiguousarray(vectors, dtype="<f4").tobytes(),
+        })
+    return rows
 
 
 # --------------------------------------------------------------------------- Parquet
@@ -186,7 +199,8 @@ def write_partition(workdir: Path, key: str, rows: list[dict[str, str]]) -> Path
 
     path = partition_path(workdir, key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.table({c: pa.array([r[c] for r in rows], type=pa.string()) for c in COLUMNS},
+    table = pa.table({c: pa.array([r[c] for r in rows], type=pa.binary() if c in BINARY_COLUMNS else pa.string())
+                      for c in COLUMNS},
                      metadata={b"timeline-partition": key.encode(), b"articles": str(len(rows)).encode()})
     buffer = pa.BufferOutputStream()
     pq.write_table(table, buffer, compression="zstd")
@@ -259,3 +273,15 @@ def decode_rows(rows: list[dict[str, str]]) -> list[tuple[Article, ReferenceDate
     """The records of a partition's rows, in row order."""
     return [(from_json(r["article"]), from_json(r["refdate"]), from_json(r["timexes"]), from_json(r["events"]))
             for r in rows]
+
+
+def decode_vectors(rows: list[dict]) -> dict[str, tuple[list[str], Any]]:
+    """Each article's clause texts and their vectors (a float32 array, one row per text)."""
+    import numpy as np
+
+    out = {}
+    for r in rows:
+        texts = json.loads(r["vector_texts"])
+        flat = np.frombuffer(r["vectors"], dtype="<f4")
+        out[r["id"]] = (texts, flat.reshape(len(texts), -1) if texts else np.zeros((0, 0), dtype=np.float32))
+    return out

@@ -13,9 +13,12 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .records import Event, ReferenceDate, Timex, TimelineEntry
+
+if TYPE_CHECKING:
+    from .embeddings import VectorTable
 
 #: Summary cache written next to the outputs, so a rerun (or CI) never needs the model again.
 SUMMARY_CACHE_NAME = "summary_cache.json"
@@ -99,6 +102,9 @@ class EventStages:
     refdates: dict[str, ReferenceDate]
     timexes: dict[str, tuple[Timex, ...]]
     events: tuple[Event, ...]
+    #: the dated events' clause vectors, computed per article (``embeddings.embed_articles``);
+    #: None when the stages were run without them
+    vectors: VectorTable | None = None
 
 
 def corpus_folder(corpus) -> Path | None:
@@ -106,10 +112,12 @@ def corpus_folder(corpus) -> Path | None:
     return Path(corpus.articles[0].path).parent if corpus.articles else None
 
 
-def event_stages(corpus, *, table=None) -> EventStages:
+def event_stages(corpus, *, table=None, vectors: bool = False) -> EventStages:
     """Reference dates, temporal expressions, one parse per article and the predicate events.
 
     ``table`` is the place alias table (default: ``places.toml`` in the corpus folder, if any).
+    ``vectors`` also embeds each article's dated clauses (``embeddings.embed_articles``; the
+    cross-article stages compare them; the on-disk vector cache spares a rerun the model).
     """
     from . import nlp, places
     from .events import extract_events
@@ -124,7 +132,15 @@ def event_stages(corpus, *, table=None) -> EventStages:
     with places.using(table):
         for article, doc in zip(corpus.articles, docs):
             events.extend(extract_events(article, timexes[article.id], refdates[article.id], doc=doc))
-    return EventStages(refdates, timexes, tuple(events))
+    table_of_vectors = None
+    if vectors:
+        from .embeddings import embed_articles
+
+        by_article: dict[str, list[Event]] = {a.id: [] for a in corpus.articles}
+        for e in events:
+            by_article[e.article].append(e)
+        table_of_vectors = embed_articles(by_article)
+    return EventStages(refdates, timexes, tuple(events), table_of_vectors)
 
 
 def build_timeline(
@@ -206,9 +222,10 @@ def build_timeline(
     merge_kwargs = {} if merge_threshold is None else {"threshold": merge_threshold}
     # on a running cluster the merge windows are tasks too (the same entries either way)
     remote = engine.scheduler if engine.scheduler.startswith("tcp://") else None
-    merged = merge_events(events, table=table, scheduler=remote, **merge_kwargs)
+    # the vectors the per-article stages computed (None: the default embedder)
+    merged = merge_events(events, table=table, scheduler=remote, embed=stages.vectors, **merge_kwargs)
     candidates = order_entries(replace(e, in_campaign=in_campaign(e, window)) for e in merged)
-    chosen = select(candidates, events, corpus.articles, settings, place_table=table)
+    chosen = select(candidates, events, corpus.articles, settings, place_table=table, embed=stages.vectors)
     entries = list(chosen.entries)
     _log(progress, f"window of interest {window[0]}..{window[1]}" if window else "no window of interest")
     _log(progress, f"{len(predicates)} predicates -> {len(events)} events -> {len(candidates)} happenings"
