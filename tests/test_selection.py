@@ -210,6 +210,25 @@ def test_a_happening_restated_later_in_its_article_is_one_entry(tmp_path):
     assert "restated ('seized')" in in_2015[0].merge_note
 
 
+def test_a_reaction_that_names_the_verb_is_no_restatement(tmp_path):
+    """"The regional governor congratulated soldiers ... on a victory over those who withdrew" reacts
+    to the withdrawal and names its verb: it does not tell the withdrawal again, so
+    the selection does not fold it (and the news told after it) into the withdrawal's entry as a
+    restatement."""
+    _write_corpus(tmp_path, {"a.txt": ("2019-10-02", "Rebels pull back from northern hills",
+        "Rebel fighters withdrew from the hills above Marsabit on Wednesday after a week of shelling.\n\n"
+        "Aid agencies have warned that thousands of families in the district still lack clean water "
+        "after months of drought.\n\n"
+        "In a message read on state radio on Wednesday, the regional governor congratulated "
+        "soldiers and their families on a victory over those who withdrew. Engineers began clearing "
+        "mines from the road to the market towns, he said.")})
+    r = build_timeline(tmp_path, model=None)
+    withdrawal = [e for e in r.entries if any("Rebel fighters withdrew" in s.sentence for s in e.sources)]
+    assert len(withdrawal) == 1, [(e.date, e.sources[0].sentence) for e in r.entries]
+    assert not any("congratulated" in s.sentence for s in withdrawal[0].sources), withdrawal[0].merge_note
+    assert "restated" not in withdrawal[0].merge_note
+
+
 def test_a_statement_and_a_description_of_pictures_stay_off_beside_the_happening(tmp_path):
     """"issued a statement praising ..." reacts to the happening; "Footage ... showed residents
     celebrating" says what pictures show. Neither is an entry of its own; the seizure is."""

@@ -485,7 +485,9 @@ def restated(a: TimelineEntry, b: TimelineEntry, events: dict) -> str | None:
     not a quote, and its verb is not one of the generic verbs of the merging stage's stop words
     ("came", "took"). A writer who restates a happening with its date reuses its verb; the
     sentences' wording differs too much for the embeddings, and the parse of the second need not
-    make the verb a predicate of its own (the small model reads an all-caps "IS" as a verb)."""
+    make the verb a predicate of its own (the small model reads an all-caps "IS" as a verb). A
+    sentence that reacts to the happening (``_reactive``: "It also congratulated the people on the
+    liberation of the areas where Islamic State retreated") names its verb without telling it again."""
     if a.places and b.places and not set(a.places) & set(b.places):
         return None
     generic = stop_words()
@@ -501,6 +503,8 @@ def restated(a: TimelineEntry, b: TimelineEntry, events: dict) -> str | None:
                 if st.article != so.article or (st.start, st.end) == (so.start, so.end):
                     continue
                 told = events.get(_key(st))
+                if told is not None and _reactive(told):
+                    continue
                 if verb in _words(told.sentence if told is not None and told.sentence else st.sentence):
                     return ev.trigger
     return None

@@ -54,6 +54,7 @@ class Words:
     not_news: tuple[str, ...]
     shift_openers: tuple[str, ...]  # [discourse] shift_openers, shared with merging
     sequence_anaphors: tuple[str, ...]  # [discourse] sequence_anaphors: "After that, ..."
+    past_endings: tuple[str, ...] = ()  # [tense] past_endings: "retook", "overran"
 
 
 @cache
@@ -73,6 +74,7 @@ def words() -> Words:
         not_news=tuple(p.lower() for p in data["not_news"]["phrases"]),
         shift_openers=tuple(p.lower() for p in data["discourse"]["shift_openers"]),
         sequence_anaphors=tuple(p.lower() for p in data["discourse"]["sequence_anaphors"]),
+        past_endings=tuple(data["tense"]["past_endings"]),
     )
 
 
@@ -137,6 +139,8 @@ def tense_of(pred: "Token", *, headline: bool = False) -> Tense:
     first = tensed[0]
     if first.tag_ == "VBD" or "Past" in first.morph.get("Tense") and first.tag_ != "VBN":
         return "past"
+    if first is pred and first.tag_ in {"VBP", "VB"} and first.lower_.endswith(w.past_endings):
+        return "past"  # an irregular past the tagger does not know: "Special forces retook the area"
     if first.tag_ in {"VBZ", "VBP"}:
         return "present"
     if first.tag_ == "VBN" and pred.dep_ in {"acl", "advcl"}:
