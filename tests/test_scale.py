@@ -245,6 +245,7 @@ def test_records_round_trip_through_parquet(corpus, tmp_path):
     from timeline.corpus import SourceStream
     from timeline.partitions import decode_rows, from_json, read_partition, run_partition, to_json, write_partition
     from timeline.places import load_table
+    from timeline.records import Offsets
 
     sources = list(SourceStream(corpus))[:3]
     rows = run_partition(sources, load_table(corpus))
@@ -252,8 +253,13 @@ def test_records_round_trip_through_parquet(corpus, tmp_path):
     back = decode_rows(read_partition(tmp_path, "k" * 40, 3))
     again = decode_rows(rows)
     assert back == again
+    shared = decode_rows(rows, memo={})  # as the driver reads them: equal text decoded once
+    assert shared == back
+    events = [e for _a, _r, _t, evs in shared for e in evs]
+    same_sentence = [(a, b) for a, b in zip(events, events[1:]) if a.sentence == b.sentence and a.word_kinds]
+    assert same_sentence and all(a.sentence is b.sentence and a.word_kinds is b.word_kinds for a, b in same_sentence)
     for article, ref, timexes, events in back:
-        assert isinstance(article.offsets, tuple) and isinstance(timexes, tuple) and isinstance(events, tuple)
+        assert isinstance(article.offsets, Offsets) and isinstance(timexes, tuple) and isinstance(events, tuple)
         assert to_json(article) == rows[[r["id"] for r in rows].index(article.id)]["article"]
         assert events and all(isinstance(e.places, tuple) for e in events)
         assert any(e.timex is not None for a in back for e in a[3])

@@ -310,13 +310,15 @@ def _partitioned(source: Any, engine: EngineSettings, scheduler: str, *, progres
     log.log(level, "partitions: %d (%d reused, %d computed) in %s", work.partitions, work.reused, work.computed,
             loggable(str(workdir)))
     records = []
+    memo: dict = {}  # equal strings and word-kind tuples decoded once for the whole run
     vectors: dict[str, tuple[list[str], Any]] = {}
     for key in work.keys:
         rows = read_partition(workdir, key, sizes[key])
         if rows is None:
             raise RuntimeError(f"partition {key} in {workdir} vanished or was damaged during the run; run again")
-        records.extend(decode_rows(rows))
+        records.extend(decode_rows(rows, memo))
         vectors.update(decode_vectors(rows))
+    del memo
     work.pruned = prune_partitions(workdir, set(work.keys))  # every partition this run needs is read
     if work.pruned:
         log.log(level, "removed %d partition files no longer used (older articles, settings or code)", work.pruned)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .publish import atomic_write_bytes
-from .records import Article, Event, Evidence, ReferenceDate, Span, Timex
+from .records import Article, Event, Evidence, Offsets, ReferenceDate, Span, Timex
 
 #: Bump when what a partition file holds changes: older files are then ignored.
 PARTITION_FORMAT = 2
@@ -37,17 +37,6 @@ _RECORDS = {cls.__name__: cls for cls in (Article, Span, ReferenceDate, Evidence
 
 # --------------------------------------------------------------------------- records as JSON
 
-def _offset_runs(offsets: Sequence[int]) -> list[list[int]]:
-    """``[first, length]`` runs of consecutive offsets (a body is mostly raw text kept as is)."""
-    runs: list[list[int]] = []
-    for value in offsets:
-        if runs and runs[-1][0] + runs[-1][1] == value:
-            runs[-1][1] += 1
-        else:
-            runs.append([value, 1])
-    return runs
-
-
 def _encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         name = type(value).__name__
@@ -57,7 +46,7 @@ def _encode(value: Any) -> Any:
         for f in dataclasses.fields(value):
             item = getattr(value, f.name)
             if name == "Article" and f.name == "offsets":
-                out[f.name] = {"~runs": _offset_runs(item)}
+                out[f.name] = {"~runs": item.runs()}
             else:
                 out[f.name] = _encode(item)
         return out
@@ -76,9 +65,11 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot store a {type(value).__name__} in a partition")
 
 
-def _decode(value: Any) -> Any:
+def _decode(value: Any, memo: dict | None = None) -> Any:
+    if isinstance(value, str):
+        return value if memo is None else memo.setdefault(value, value)
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [_decode(v, memo) for v in value]
     if not isinstance(value, dict):
         return value
     if "~record" in value:
@@ -88,18 +79,21 @@ def _decode(value: Any) -> Any:
             if key == "~record":
                 continue
             if isinstance(item, dict) and "~runs" in item:
-                kwargs[key] = tuple(v for first, length in item["~runs"] for v in range(first, first + length))
+                kwargs[key] = Offsets.from_runs(item["~runs"])
             else:
-                kwargs[key] = _decode(item)
+                kwargs[key] = _decode(item, memo)
         return cls(**kwargs)
     if "~date" in value:
         return date.fromisoformat(value["~date"])
     if "~datetime" in value:
         return datetime.fromisoformat(value["~datetime"])
     if "~tuple" in value:
-        return tuple(_decode(v) for v in value["~tuple"])
+        items = tuple(_decode(v, memo) for v in value["~tuple"])
+        if memo is not None and items and all(type(i) is str or type(i) is tuple for i in items):
+            return memo.setdefault(items, items)  # a sentence's word kinds, shared by its events
+        return items
     if "~dict" in value:
-        return {_decode(k): _decode(v) for k, v in value["~dict"]}
+        return {_decode(k, memo): _decode(v, memo) for k, v in value["~dict"]}
     raise ValueError(f"unknown stored value: {sorted(value)}")
 
 
@@ -108,8 +102,12 @@ def to_json(value: Any) -> str:
     return json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":"))
 
 
-def from_json(text: str) -> Any:
-    return _decode(json.loads(text))
+def from_json(text: str, memo: dict | None = None) -> Any:
+    """The value ``to_json`` wrote. With ``memo`` (one dict for a whole run), equal strings and
+    tuples of strings come back as one object each: the events of a sentence repeat its text and
+    its words' kinds, which would otherwise cost the driver a copy per event (about two thirds of
+    an event's memory)."""
+    return _decode(json.loads(text), memo)
 
 
 # --------------------------------------------------------------------------- keys
@@ -269,10 +267,11 @@ def prune_partitions(workdir: Path, keep: set[str]) -> int:
     return removed
 
 
-def decode_rows(rows: list[dict[str, str]]) -> list[tuple[Article, ReferenceDate, tuple[Timex, ...], tuple[Event, ...]]]:
-    """The records of a partition's rows, in row order."""
-    return [(from_json(r["article"]), from_json(r["refdate"]), from_json(r["timexes"]), from_json(r["events"]))
-            for r in rows]
+def decode_rows(rows: list[dict[str, str]], memo: dict | None = None) \
+        -> list[tuple[Article, ReferenceDate, tuple[Timex, ...], tuple[Event, ...]]]:
+    """The records of a partition's rows, in row order (``memo``: see ``from_json``)."""
+    return [(from_json(r["article"], memo), from_json(r["refdate"], memo), from_json(r["timexes"], memo),
+             from_json(r["events"], memo)) for r in rows]
 
 
 def decode_vectors(rows: list[dict]) -> dict[str, tuple[list[str], Any]]:

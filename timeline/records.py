@@ -5,6 +5,9 @@ dataclasses so they can be hashed, compared and written out deterministically.
 """
 from __future__ import annotations
 
+import bisect
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -25,13 +28,93 @@ class Span:
     rule: str = ""  # name of the cleaning rule that marked it (resources/boilerplate.toml)
 
 
+class Offsets(Sequence[int]):
+    """The raw offset of each body character (``Article.offsets``), held as runs.
+
+    A body is the raw text with boilerplate cut out and nothing rewritten, so its offsets are a few
+    runs of consecutive numbers; a tuple of ints would cost some 36 bytes a character (the tuple's
+    slot and an int object each), about 35 times the body itself, and a corpus of 10,000 articles
+    held in one process would spend over a gigabyte on them. Reads as a sequence of ints (index,
+    slice, iterate, ``len``); equal to another ``Offsets`` of the same runs or to any sequence of the
+    same ints.
+    """
+
+    __slots__ = ("_at", "_first", "_len")
+
+    def __init__(self, values: Iterable[int] = ()):
+        runs: list[list[int]] = []
+        for value in values:
+            value = int(value)
+            if runs and runs[-1][0] + runs[-1][1] == value:
+                runs[-1][1] += 1
+            else:
+                runs.append([value, 1])
+        self._set(runs)
+
+    @classmethod
+    def from_runs(cls, runs: Iterable[Sequence[int]]) -> "Offsets":
+        """From ``[first, length]`` runs (``runs()``)."""
+        out = cls.__new__(cls)
+        out._set([[int(first), int(length)] for first, length in runs if int(length) > 0])
+        return out
+
+    def _set(self, runs: list[list[int]]) -> None:
+        at, first, total = array("q"), array("q"), 0
+        for value, length in runs:
+            if first and first[-1] + (total - at[-1]) == value:
+                total += length  # continues the run before: one run, so equal offsets are equal runs
+                continue
+            at.append(total)
+            first.append(value)
+            total += length
+        self._at, self._first, self._len = at, first, total
+
+    def runs(self) -> list[list[int]]:
+        """``[first, length]`` of each run of consecutive offsets."""
+        ends = [*self._at[1:], self._len]
+        return [[f, e - a] for f, a, e in zip(self._first, self._at, ends)]
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self._len)))
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError("offset index out of range")
+        run = bisect.bisect_right(self._at, index) - 1
+        return self._first[run] + index - self._at[run]
+
+    def __iter__(self):
+        for first, length in self.runs():
+            yield from range(first, first + length)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Offsets):
+            return self._len == other._len and self._at == other._at and self._first == other._first
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(other) == self._len and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._len, tuple(self._at), tuple(self._first)))
+
+    def __repr__(self) -> str:
+        return f"Offsets.from_runs({self.runs()!r})"
+
+    def __reduce__(self):
+        return (Offsets.from_runs, (self.runs(),))
+
+
 @dataclass(frozen=True)
 class Article:
     """One news article as loaded from disk.
 
     ``body`` is the cleaned text: boilerplate lines removed, nothing else rewritten.
     ``offsets[i]`` is the offset in ``raw`` of ``body[i]``, so any span of the body maps back to the
-    raw file (``raw[offsets[s]:offsets[e-1]+1]``).
+    raw file (``raw[offsets[s]:offsets[e-1]+1]``); any sequence of ints given is kept as ``Offsets``.
     """
 
     id: str  # file stem, e.g. "000_ebd112a8c2509409"
@@ -41,11 +124,15 @@ class Article:
     published: date | None  # from metadata; None when not given
     raw: str
     body: str
-    offsets: tuple[int, ...]
+    offsets: Offsets
     removed: tuple[tuple[int, int, str], ...] = ()  # (raw_start, raw_end, reason) of dropped boilerplate
     spans: tuple[Span, ...] = ()  # captions and link titles inside body
     note: str | None = None  # free-text note from metadata
     url: str | None = None  # where the article was published, when the input says (metadata, JSONL, HTML)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.offsets, Offsets):
+            object.__setattr__(self, "offsets", Offsets(self.offsets))
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of ``body`` to the matching span of ``raw``."""
