@@ -18,7 +18,8 @@ def test_every_check_fires_on_its_example(name):
     check = F.rules()["checks"][name]
     assert check["description"] and check["hint"]
     found = F.check(check["example"]["summary"], [check["example"]["source"]],
-                    other_dates=check["example"].get("other_dates", ()))
+                    other_dates=check["example"].get("other_dates", ()),
+                    other_actions=check["example"].get("other_actions", ()))
     assert name in {f.check for f in found}, [str(f) for f in found]
 
 

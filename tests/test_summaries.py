@@ -533,6 +533,49 @@ def test_another_events_time_is_not_told_in_an_entry(tmp_path):
     assert other_dates(entry_2015, records, by_sentence) == ("June",)
 
 
+def test_an_entry_of_an_earlier_period_does_not_tell_what_holds_now(tmp_path):
+    # "since the 2003 invasion" dates the invasion; "has left the country divided" is the report's
+    # now (2016). A 2003 entry that tells the division reads as news of 2003: the guard rejects it
+    # (other-frame, named in the retry prompt) and the retry about the invasion passes: the noun
+    # "invasion" supports its verb "invaded" (``nominal_endings``)
+    from timeline import tag
+    from timeline.events import extract_events, for_timeline
+    from timeline.records import Article, ReferenceDate
+    from timeline.summaries import other_actions
+
+    body = "A power vacuum since the 2003 invasion of Iraq has left its provinces divided among rival militias."
+    ref = ReferenceDate(date(2016, 5, 4), date(2016, 5, 4), date(2016, 5, 4), 1.0, "metadata")
+    art = Article(id="t02", path="t02.txt", headline=None, source=None, published=ref.best, raw=body, body=body,
+                  offsets=range(len(body)))
+    events = for_timeline(extract_events(art, tag(body, ref.best), ref))
+    invasion = next(e for e in events if e.value == "2003")
+    entry = entry_of([invasion], date(2003, 1, 1), date(2003, 12, 31), "year")
+    records = {(e.article, e.start, e.end): e for e in events}
+    assert other_actions(entry, records, {("t02", 0): list(events)}) == ("left",)
+    class Answers(Recording):  # the first answer to the first call, the second to the retry
+        def __call__(self, chats, max_new_tokens):
+            self.prompts.extend(chat[-1]["content"] for chat in chats)
+            return [self.answer.pop(0) for _ in chats]
+
+    gen = Answers(["A power vacuum since the 2003 invasion of Iraq has left its provinces divided.",
+                   "Iraq was invaded in 2003."])
+    s = Summarizer("small", cache_path=tmp_path / "c.json", generator=gen, progress=False)
+    (out,) = s.summarize_entries([entry], events)
+    assert "other-frame" in out.extra["summary_checks"]
+    assert len(gen.prompts) == 2 and "other-frame" in gen.prompts[1] and "other-frame" not in gen.prompts[0]
+    assert out.summary == "Iraq was invaded in 2003." and not out.extractive  # the invasion's verb
+    # two answers about the division: the fallback is the dated clause itself, not the sentence
+    # compressed to its main clause (which would drop the date and tell the present)
+    gen = Answers(["Iraq has been left divided among rival militias."] * 2)
+    s = Summarizer("small", cache_path=tmp_path / "c2.json", generator=gen, progress=False)
+    (out,) = s.summarize_entries([entry], events)
+    assert out.extractive and out.summary == "The 2003 invasion of Iraq."
+    assert out.extra["summary_rule"] == "extractive:dating-clause"
+    # the report's own day keeps its present: an entry of 2016 may tell it
+    now = next(e for e in events if e.value == "2016-05-04")
+    assert other_actions(entry_of([now], ref.best, ref.best, "day"), records, {("t02", 0): list(events)}) == ()
+
+
 def test_a_clause_carrying_another_time_is_removed_only_where_it_can_go():
     from timeline.faithfulness import without_clauses_of
 

@@ -916,12 +916,25 @@ def _phrasal(token: "Token") -> str:
     return f"{lemma} {particle}" if particle else lemma
 
 
+def _verbs_of_noun(noun: str) -> set[str]:
+    """The verbs a noun whose ending changes is made from (``unsupported-action.nominal_endings``):
+    "invasion" -> "invade"; empty for other words (their first letters already match the verb's)."""
+    out = set()
+    for ending, verb_ending in rules()["checks"]["unsupported-action"]["nominal_endings"]:
+        if noun.endswith(ending) and len(noun) > len(ending) + 2:
+            out.add(noun[: -len(ending)] + verb_ending)
+    return out
+
+
 def _source_words(sources: Sequence["Doc"]) -> set[str]:
-    """Every lemma, word and phrasal verb of the sources, lower case."""
+    """Every lemma, word and phrasal verb of the sources, lower case, and the verbs their nouns are
+    made from ("invasion": "invade")."""
     words: set[str] = set()
     for doc in sources:
         for t in doc:
             words |= {t.lemma_.lower(), t.lower_, _phrasal(t)}
+            if t.pos_ == "NOUN":
+                words |= _verbs_of_noun(t.lemma_.lower())
     return words
 
 
@@ -1001,6 +1014,8 @@ def _date_binding(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
         # the clause the date is in, and the clause above it ("plans to launch in June")
         stems |= {_stem(c) for v in bound for c in (v.head if v.head.pos_ == "VERB" else v).subtree
                   if c.pos_ in {"VERB", "NOUN"}}
+        stems |= {_stem(w) for v in bound for c in (v.head if v.head.pos_ == "VERB" else v).subtree
+                  if c.pos_ == "NOUN" for w in _verbs_of_noun(c.lemma_.lower())}
         if not {_stem(w) for w in _paraphrases(verb.lemma_.lower())} & stems:
             found.append(f"'{text}' dates '{verb.text}' in the summary, '{bound[0].text}' in the sources")
     return found
@@ -1031,7 +1046,7 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
 }
 
 #: Checks that need more than the texts: what the caller knows of the entry (``check``'s keywords).
-CONTEXT_CHECKS = ("other-date",)
+CONTEXT_CHECKS = ("other-date", "other-frame")
 
 
 @dataclass(frozen=True)
@@ -1073,14 +1088,18 @@ def _against_roles(summary: "Doc", roles: Sequence[Roles]) -> list[str]:
 
 def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
           cache_dir: Path | None = None, roles: Sequence[Roles] = (),
-          other_dates: Sequence[str] = ()) -> list[Finding]:
+          other_dates: Sequence[str] = (), other_actions: Sequence[str] = (),
+          own_actions: Sequence[str] = ()) -> list[Finding]:
     """Every check of faithfulness.toml that fires on ``summary`` against ``sources`` (empty: faithful).
 
     ``skip`` names checks not to run (e.g. ``names-and-numbers`` when the caller runs it itself).
     ``roles`` (the sources' event records, when the caller has them) give ``actor-object`` the
     sources' actor and object of each action as the anchoring stage read them, besides the parse.
     ``other_dates`` are the temporal expressions the sources give to other events than the one
-    summarised, outside its date (``other-date``: none of them may be stated in the summary).
+    summarised, outside its date (``other-date``: none of them may be stated in the summary);
+    ``other_actions`` the verbs of what the sentences say holds at their report's time, for an entry
+    of an earlier period (``other-frame``: none of them may be the summary's, and one of
+    ``own_actions``, the triggers of the clauses that date the entry, or its verb, must be told).
     """
     from . import nlp
 
@@ -1099,6 +1118,14 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
     if "other-date" not in skip:
         found.extend(Finding("other-date", f"states {phrase!r}, the time of another event of the sentence")
                      for phrase in mentioned(summary, other_dates))
+    if "other-frame" not in skip:
+        found.extend(Finding("other-frame", f"tells {word!r}, what the sentence says holds at its report's time, "
+                                            "not what happened at the entry's date")
+                     for word in mentioned(summary, other_actions))
+        told = _source_words(docs[:1])
+        if own_actions and not any(_supported(w, told, False) for a in own_actions
+                                   for w in {a.lower(), *_verbs_of_noun(a.lower())}):
+            found.append(Finding("other-frame", f"does not tell {own_actions[0]!r}, the happening of the entry's date"))
     return found
 
 

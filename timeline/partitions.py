@@ -2,8 +2,10 @@
 
 A partition is a run of consecutive articles of the stream (``corpus.SourceStream``), as read.
 ``run_partition`` cleans them and runs the per-article stages of ``pipeline.event_stages`` (reference
-date, temporal expressions, parse, events) on them; it is what a Dask task executes, on any worker,
-and returns plain rows (one per article, each record as JSON) that the driver writes into
+date, temporal expressions, parse, events) and the embedding of each article's dated clauses
+(``embeddings.article_vectors``) on them; it is what a Dask task executes, on any worker, and
+returns plain rows (one per article, each record as JSON, the vectors as float32 bytes) that the
+driver writes into
 ``<workdir>/partitions/<key>.parquet``. The key is a hash of the partition's articles as read, of
 what else the stages read (the corpus's ``places.toml``) and of the code and models that compute
 them (``code_fingerprint``), so a partition whose input, settings or code changed is never reused:
@@ -114,7 +116,8 @@ def from_json(text: str, memo: dict | None = None) -> Any:
 
 @cache
 def code_fingerprint() -> str:
-    """Hash of the package's code and rule tables and of the parser's version: what computes a partition."""
+    """Hash of the package's code and rule tables, of the parser's version and of the embedder's
+    package and settings: what computes a partition."""
     from importlib import metadata
 
     from . import __version__, models
@@ -128,6 +131,9 @@ def code_fingerprint() -> str:
     except metadata.PackageNotFoundError:
         spacy_version = "none"
     digest.update(f"|spacy={spacy_version}|{' '.join(models.requirements('spacy'))}".encode())
+    from .embeddings import MAX_TOKENS, MODEL_NAME, VECTORS_VERSION
+
+    digest.update(f"|{' '.join(models.requirements(MODEL_NAME))}|{MAX_TOKENS}|v{VECTORS_VERSION}".encode())
     return digest.hexdigest()
 
 

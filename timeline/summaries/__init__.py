@@ -308,7 +308,9 @@ def guard(text: str, task) -> list[faithfulness.Finding]:
     found = [faithfulness.Finding("names-and-numbers", f"not in the sources: {t}")
              for t in unsupported_tokens(text, task.support)]
     return found + faithfulness.check(text, task.sources or task.support, skip={"names-and-numbers"},
-                                      roles=getattr(task, "roles", ()), other_dates=getattr(task, "other_dates", ()))
+                                      roles=getattr(task, "roles", ()), other_dates=getattr(task, "other_dates", ()),
+                                      other_actions=getattr(task, "other_actions", ()),
+                                      own_actions=getattr(task, "own_actions", ()))
 
 
 def feedback(checks: Sequence[str]) -> str:
@@ -613,6 +615,63 @@ def other_dates(entry: TimelineEntry, records: Mapping, by_sentence: Mapping) ->
     return tuple(dict.fromkeys(found))
 
 
+#: an entry this many days or more before a present main clause of its sentence is of another period
+#: than the one that clause describes (``other_actions``)
+OTHER_FRAME_DAYS = 31
+
+
+def other_actions(entry: TimelineEntry, records: Mapping, by_sentence: Mapping) -> tuple[str, ...]:
+    """The verbs of what the entry's sentences say holds at their report's time, for an entry of an
+    earlier period: "has fostered" in "A power vacuum since the 2011 toppling of Kadhafi has
+    fostered the rise of IS", for the 2011 entry of the toppling. Such a main clause (present or
+    present perfect, dated by the article's reference date) tells the reader's now, not 2011; the
+    guard's ``other-frame`` keeps its verb out of the entry's summary. The entry's own sources'
+    verbs never count."""
+    own = {(ref.article, ref.start, ref.end) for ref in entry.sources}
+    found: list[str] = []
+    for ref in entry.sources:
+        record = records.get((ref.article, ref.start, ref.end))
+        if record is None:
+            continue
+        for other in by_sentence.get((record.article, record.sentence_index), ()):
+            if (other.article, other.start, other.end) in own or other.role != "main" or not other.trigger:
+                continue
+            if other.tense not in {"present", "present-perfect"} or not other.rule.startswith("reference-date:"):
+                continue
+            if other.first_day is not None and (other.first_day - entry.end).days >= OTHER_FRAME_DAYS:
+                found.append(other.trigger)
+    return tuple(dict.fromkeys(found))
+
+
+def own_actions(entry: TimelineEntry, records: Mapping) -> tuple[str, ...]:
+    """The triggers of the entry's clause sources ("toppling", "killed"): what an entry of an earlier
+    period than its sentences' main clauses (``other_actions``) must tell."""
+    found = []
+    for ref in entry.sources:
+        record = records.get((ref.article, ref.start, ref.end))
+        if record is not None and record.trigger and record.role in {"subordinate", "noun", "reported"}:
+            found.append(record.trigger)
+    return tuple(dict.fromkeys(found))
+
+
+def clause_fallback(entry: TimelineEntry, records: Mapping) -> str:
+    """The extractive fallback of an entry dated by a clause of an earlier period: the clause itself
+    when it reads as a label ("The 2011 toppling of dictator Moamer Kadhafi.") and names no referent
+    left unintroduced ("the attack on the consulate there"), else its whole sentence as written
+    (compressing it would cut the very clause that carries the date)."""
+    ref = entry.sources[0]
+    clause = " ".join(ref.sentence.split()).rstrip(".,;: ")
+    record = records.get((ref.article, ref.start, ref.end))
+    whole = " ".join((getattr(record, "sentence", "") or ref.sentence).split())
+    if record is not None and record.role == "noun" and clause.split()[:1] and \
+            clause.split()[0].lower() in {"the", "a", "an"}:
+        label = clause[0].upper() + clause[1:] + "."
+        skip = set(faithfulness.check_names()) - {"hygiene", "unintroduced-referent"}
+        if not faithfulness.check(label, [whole], skip=skip):
+            return label
+    return whole
+
+
 def thread_chronology(strands: Sequence, template: Mapping, *, per_thread: int = 2) -> str:
     """The overview's extractive fallback: every thread's most salient entries, each after its reader
     date, under the thread's name, threads in the order their story starts.
@@ -779,6 +838,8 @@ class _Task:
     sources: tuple[str, ...] = ()  # what the meaning checks compare against (default: support)
     roles: tuple[faithfulness.Roles, ...] = ()  # the sources' actor / action / object (event records)
     other_dates: tuple[str, ...] = ()  # times the sources give to other events (``other_dates``)
+    other_actions: tuple[str, ...] = ()  # verbs of what holds at the report's time (``other_actions``)
+    own_actions: tuple[str, ...] = ()  # with other_actions: the entry's own triggers, one to be told
 
 
 @dataclass(frozen=True)
@@ -895,6 +956,8 @@ class Summarizer:
                     by_sentence: Mapping | None = None) -> _Task:
         shown = _prompt_sentences(entry, records or {})
         elsewhen = other_dates(entry, records or {}, by_sentence or {})
+        now = other_actions(entry, records or {}, by_sentence or {})
+        own = own_actions(entry, records or {}) if now else ()
         sentences = [text for text, _ in shown]
         who = introductions(sentences, _article_sentences(entry, by_sentence or {}))
         strict = "entry_strict"
@@ -906,10 +969,12 @@ class Summarizer:
         roles = tuple(faithfulness.Roles(h.actor, h.action, h.object) for h in happenings)
         return _Task(kind="entry", templates=(self.entry_template, strict),
                      fields=fields, support=tuple(sentences) + tuple(who),
-                     fallback=fallback_sentence(sentences, _whole_sentences(entry, records or {}), elsewhen),
+                     fallback=clause_fallback(entry, records or {}) if now else
+                     fallback_sentence(sentences, _whole_sentences(entry, records or {}), elsewhen),
                      first_sentence=True,
-                     max_new_tokens=self.max_new_tokens, fallback_rule="compressed-sentence", roles=roles,
-                     other_dates=elsewhen)
+                     max_new_tokens=self.max_new_tokens,
+                     fallback_rule="dating-clause" if now else "compressed-sentence", roles=roles,
+                     other_dates=elsewhen, other_actions=now, own_actions=own)
 
     def _span_task(self, kind: str, label: str, entries: Sequence[TimelineEntry],
                    records: Mapping | None = None) -> tuple[_Task, tuple[str, ...]] | None:
