@@ -94,6 +94,24 @@ def test_reference_points_are_not_where_it_happened():
     assert scene_places("Forces retook Lithi in Benghazi.") == ("Lithi", "Benghazi")
 
 
+def test_a_country_named_as_an_owner_is_not_where_it_happened(tmp_path):
+    """"France's special forces are in Mali": the forces are France's, the clause happens in Mali. A
+    city's possessive names a part of it ("Gao's main market"), and a country that is the only place
+    named stays ("France's parliament voted")."""
+    from timeline.places import scene_places
+
+    (tmp_path / "places.toml").write_text(
+        '[[place]]\nname = "France"\nkind = "country"\nvariants = ["France"]\n\n'
+        '[[place]]\nname = "Mali"\nkind = "country"\nvariants = ["Mali"]\n\n'
+        '[[place]]\nname = "Gao"\nkind = "city"\nparent = "Mali"\nvariants = ["Gao"]\n', encoding="utf-8")
+    with places_module.using(places_module.load_table(tmp_path)):
+        assert scene_places("France’s special forces are in Mali to train the army.") == ("Mali",)
+        assert scene_places("Mali's army retook Gao on Sunday.") == ("Gao",)
+        assert scene_places("Shells hit Gao's main market, residents said.") == ("Gao",)
+        assert scene_places("France's parliament voted to extend the mission.") == ("France",)
+        assert scene_places("France sent troops to Mali.") == ("France", "Mali")
+
+
 def test_where_aircraft_come_from_is_not_where_they_strike():
     from timeline.places import scene_places
 

@@ -210,6 +210,30 @@ def _number_qualifier(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     return found
 
 
+def _counted(noun: "Token") -> bool:
+    """Is a plural noun given a count or an amount ("two diplomats", "several diplomats")?"""
+    amounts = set(rules()["checks"]["dropped-count"]["amount_words"])
+    return any(c.dep_ == "nummod" or (c.dep_ in {"det", "amod", "quantmod"} and c.lower_ in amounts)
+               for c in noun.children)
+
+
+def _dropped_count(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    """A plural noun the sources always count ("including two Serbian diplomats") named in the
+    summary without any count ("including Serbian diplomats"): how many is part of the fact."""
+    always: dict[str, bool] = {}
+    for doc in sources:
+        for t in doc:
+            if t.tag_ == "NNS" and t.is_alpha:
+                key = t.lemma_.lower()
+                always[key] = always.get(key, True) and _counted(t)
+    found = []
+    for t in summary:
+        key = t.lemma_.lower()
+        if t.tag_ == "NNS" and always.get(key) and not _counted(t):
+            found.append(f"'{t.text}': the sources say how many")
+    return found
+
+
 def _identity_words(noun: "Token") -> set[str]:
     deps = set(rules()["checks"]["number-role"]["identity_deps"])
     words = {_stem(c) for c in noun.children if c.dep_ in deps and c.is_alpha and not c.like_num}
@@ -1026,6 +1050,7 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
     "names-and-numbers": _names_and_numbers,
     "number-role": _number_role,
     "number-qualifier": _number_qualifier,
+    "dropped-count": _dropped_count,
     "hedge": _hedge,
     "modality": _modality,
     "negation": _negation,

@@ -218,7 +218,8 @@ def build_timeline(
     _log(progress, f"tagged {sum(map(len, timexes.values()))} temporal expressions")
     window = corpus_window(stages.events, [r.best for r in refdates.values()], since=since, until=until)
     predicates = apply_window(stages.events, window)
-    events = list(for_timeline(predicates))
+    with places.using(table):  # the folded sentences' places read the corpus's place kinds
+        events = list(for_timeline(predicates))
     merge_kwargs = {} if merge_threshold is None else {"threshold": merge_threshold}
     # on a running cluster the merge windows are tasks too (the same entries either way)
     remote = engine.scheduler if engine.scheduler.startswith("tcp://") else None

@@ -241,12 +241,16 @@ _REFERENCE_POINT = re.compile(
 )
 
 
+_POSSESSIVE = re.compile(r"['’]s?\b")
+
+
 def scene_places(text: str, names: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """The places of ``text`` without those named only as a reference point.
 
     ``names`` are the text's places when already known (an event's ``places``); otherwise the table
     mentions of ``text``. Why: "six fighters died in Derna, 300 kilometres east of Benghazi" happened
-    in Derna; merging must not think it shares a place with a Benghazi report.
+    in Derna; merging must not think it shares a place with a Benghazi report. Nor a country named
+    only in the possessive when another place is named ("Italy's special forces are in Libya").
     """
     table = current()
     if names is None:
@@ -263,6 +267,13 @@ def scene_places(text: str, names: tuple[str, ...] | None = None) -> tuple[str, 
         if all(s >= 0 and _REFERENCE_POINT.search(text[max(0, s - 60):s]) for s in starts):
             continue
         kept.append(name)
+    # a country named only as an owner ("Italy's elite special forces are in Libya") is whose the
+    # actors are, not where the clause happens, when the clause names another place; a city's
+    # possessive names a part of it ("Derna's 400 neighborhood", "Tripoli's Martyrs' Square")
+    owners = [n for n in kept if n in table.places and table.places[n].kind == "country"
+              and all(s >= 0 and _POSSESSIVE.match(text, s + len(n)) for s in positions.get(n, [-1]))]
+    if owners and len(owners) < len(kept):
+        kept = [n for n in kept if n not in owners]
     return tuple(kept)
 
 

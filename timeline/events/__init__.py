@@ -760,6 +760,10 @@ def for_timeline(events: Sequence[Event]) -> tuple[Event, ...]:
             else:
                 top = min(members, key=lambda e: (order.get(e.role, 5), e.trigger_start, e.start))
             places = tuple(dict.fromkeys(p for e in members for p in e.places)) or top.places
+            if key == key_of_main and len(places) > 1:
+                # a country one clause names only as an owner, where another clause names the scene
+                # ("men belonging to Italy's special forces are in Libya"): read on the whole text
+                places = scene_places(top.text, places)
             if not places and key != key_of_main and top.role in {"reported", "subordinate"} \
                     and top.event_class != "reporting":
                 # a clause dated on its own that names no place happened where its sentence says:
