@@ -19,7 +19,8 @@ def test_every_check_fires_on_its_example(name):
     assert check["description"] and check["hint"]
     found = F.check(check["example"]["summary"], [check["example"]["source"]],
                     other_dates=check["example"].get("other_dates", ()),
-                    other_actions=check["example"].get("other_actions", ()))
+                    other_actions=check["example"].get("other_actions", ()),
+                    claimed_by=check["example"].get("claimed_by", ()))
     assert name in {f.check for f in found}, [str(f) for f in found]
 
 

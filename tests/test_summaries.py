@@ -576,6 +576,38 @@ def test_an_entry_of_an_earlier_period_does_not_tell_what_holds_now(tmp_path):
     assert other_actions(entry_of([now], ref.best, ref.best, "day"), records, {("t02", 0): list(events)}) == ()
 
 
+def test_a_headline_claim_keeps_the_attribution_its_article_gives_it(tmp_path):
+    # the headline states "Rebels capture army base"; the body only tells it as the rebels' claim
+    # (and the army denies it). A summary that states the capture as fact is rejected
+    # (headline-claim, named in the retry prompt), and the fallback is the body's report
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_selection import _write_corpus
+
+    from timeline.pipeline import build_timeline
+    from timeline.summaries import claimed_by
+
+    _write_corpus(tmp_path, {"a.txt": ("2019-06-03", "Rebels capture army base near Gao",
+        "Rebel fighters said on Monday that they had captured the main army base outside Gao after a night "
+        "of fighting.\n\nThe army denied losing the base and said its troops still held the airport.")})
+    r = build_timeline(tmp_path, model=None)
+    records = {(e.article, e.start, e.end): e for e in r.events}
+    (entry,) = [e for e in r.entries if any("capture army base" in s.sentence for s in e.sources)]
+    assert claimed_by(entry, records) == ("Rebel fighters",)
+    gen = Recording("Rebels captured the main army base near Gao.")
+    s = Summarizer("small", cache_path=tmp_path / "c.json", generator=gen, progress=False)
+    (out,) = s.summarize_entries([entry], r.events)
+    assert "headline-claim" in out.extra["summary_checks"]
+    assert len(gen.prompts) == 2 and "headline-claim" in gen.prompts[1]
+    assert out.extractive and out.summary.startswith("Rebel fighters said on Monday that they had captured")
+    # told with its attribution, the claim passes
+    gen = Recording("Rebel fighters said they had captured the main army base outside Gao.")
+    s = Summarizer("small", cache_path=tmp_path / "c2.json", generator=gen, progress=False)
+    (out,) = s.summarize_entries([entry], r.events)
+    assert not out.extractive and "headline-claim" not in out.extra.get("summary_checks", [])
+
+
 def test_a_clause_carrying_another_time_is_removed_only_where_it_can_go():
     from timeline.faithfulness import without_clauses_of
 

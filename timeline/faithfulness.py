@@ -1071,7 +1071,7 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
 }
 
 #: Checks that need more than the texts: what the caller knows of the entry (``check``'s keywords).
-CONTEXT_CHECKS = ("other-date", "other-frame")
+CONTEXT_CHECKS = ("other-date", "other-frame", "headline-claim")
 
 
 @dataclass(frozen=True)
@@ -1114,7 +1114,7 @@ def _against_roles(summary: "Doc", roles: Sequence[Roles]) -> list[str]:
 def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
           cache_dir: Path | None = None, roles: Sequence[Roles] = (),
           other_dates: Sequence[str] = (), other_actions: Sequence[str] = (),
-          own_actions: Sequence[str] = ()) -> list[Finding]:
+          own_actions: Sequence[str] = (), claimed_by: Sequence[str] = ()) -> list[Finding]:
     """Every check of faithfulness.toml that fires on ``summary`` against ``sources`` (empty: faithful).
 
     ``skip`` names checks not to run (e.g. ``names-and-numbers`` when the caller runs it itself).
@@ -1124,7 +1124,9 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
     summarised, outside its date (``other-date``: none of them may be stated in the summary);
     ``other_actions`` the verbs of what the sentences say holds at their report's time, for an entry
     of an earlier period (``other-frame``: none of them may be the summary's, and one of
-    ``own_actions``, the triggers of the clauses that date the entry, or its verb, must be told).
+    ``own_actions``, the triggers of the clauses that date the entry, or its verb, must be told);
+    ``claimed_by`` who the article's body says claims what its headline states (``headline-claim``:
+    the summary then says who claims it, with a reporting verb or "according to").
     """
     from . import nlp
 
@@ -1151,6 +1153,11 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
         if own_actions and not any(_supported(w, told, False) for a in own_actions
                                    for w in {a.lower(), *_verbs_of_noun(a.lower())}):
             found.append(Finding("other-frame", f"does not tell {own_actions[0]!r}, the happening of the entry's date"))
+    if claimed_by and "headline-claim" not in skip:
+        reporting = set(rules()["checks"]["attribution"]["reporting_verbs"])
+        if not any(t.lemma_.lower() in reporting for t in docs[0]) and "according to" not in summary.lower():
+            found.append(Finding("headline-claim", f"states as fact what the article tells as the claim of "
+                                                   f"{claimed_by[0]!r}"))
     return found
 
 
