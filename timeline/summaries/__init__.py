@@ -593,6 +593,14 @@ def _events_by_sentence(events: Sequence) -> dict[tuple[str, int], list]:
     return out
 
 
+def _sentence_events(entry: TimelineEntry, records: Mapping, by_sentence: Mapping):
+    """Every event of the sentences the entry's sources stand in, source by source."""
+    for ref in entry.sources:
+        record = records.get((ref.article, ref.start, ref.end))
+        if record is not None:
+            yield from by_sentence.get((record.article, record.sentence_index), ())
+
+
 def other_dates(entry: TimelineEntry, records: Mapping, by_sentence: Mapping) -> tuple[str, ...]:
     """The temporal expressions the entry's sentences give to other events, at times outside the
     entry's stretch: "in June" (2016) in "IS seized Sirte in 2015 and forces launched an operation
@@ -600,19 +608,15 @@ def other_dates(entry: TimelineEntry, records: Mapping, by_sentence: Mapping) ->
     summary, where they would read as the entry's own time, and the fallback drops their clause."""
     own = {" ".join(ref.timex.split()).lower() for ref in entry.sources if ref.timex}
     found: list[str] = []
-    for ref in entry.sources:
-        record = records.get((ref.article, ref.start, ref.end))
-        if record is None:
+    for other in _sentence_events(entry, records, by_sentence):
+        expression = getattr(other.timex, "text", other.timex) or ""  # a Timex on records
+        phrase = " ".join(str(expression).split())
+        if not phrase or phrase.lower() in own or other.first_day is None or other.last_day is None:
             continue
-        for other in by_sentence.get((record.article, record.sentence_index), ()):
-            expression = getattr(other.timex, "text", other.timex) or ""  # a Timex on records
-            phrase = " ".join(str(expression).split())
-            if not phrase or phrase.lower() in own or other.first_day is None or other.last_day is None:
-                continue
-            if not faithfulness.mentioned(other.sentence or "", [phrase]):
-                continue  # a time carried from an earlier sentence: this one does not say it
-            if other.last_day < entry.start or other.first_day > entry.end:
-                found.append(phrase)
+        if not faithfulness.mentioned(other.sentence or "", [phrase]):
+            continue  # a time carried from an earlier sentence: this one does not say it
+        if other.last_day < entry.start or other.first_day > entry.end:
+            found.append(phrase)
     return tuple(dict.fromkeys(found))
 
 
@@ -630,17 +634,13 @@ def other_actions(entry: TimelineEntry, records: Mapping, by_sentence: Mapping) 
     verbs never count."""
     own = {(ref.article, ref.start, ref.end) for ref in entry.sources}
     found: list[str] = []
-    for ref in entry.sources:
-        record = records.get((ref.article, ref.start, ref.end))
-        if record is None:
+    for other in _sentence_events(entry, records, by_sentence):
+        if (other.article, other.start, other.end) in own or other.role != "main" or not other.trigger:
             continue
-        for other in by_sentence.get((record.article, record.sentence_index), ()):
-            if (other.article, other.start, other.end) in own or other.role != "main" or not other.trigger:
-                continue
-            if other.tense not in {"present", "present-perfect"} or not other.rule.startswith("reference-date:"):
-                continue
-            if other.first_day is not None and (other.first_day - entry.end).days >= OTHER_FRAME_DAYS:
-                found.append(other.trigger)
+        if other.tense not in {"present", "present-perfect"} or not other.rule.startswith("reference-date:"):
+            continue
+        if other.first_day is not None and (other.first_day - entry.end).days >= OTHER_FRAME_DAYS:
+            found.append(other.trigger)
     return tuple(dict.fromkeys(found))
 
 
