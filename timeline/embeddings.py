@@ -166,14 +166,12 @@ class VectorTable:
     batches whatever else is in the corpus), so the partition tasks of ``timeline.partitions`` can
     compute them on any worker, in any order, and the in-process run gets the same bytes. The
     cross-article stages (``merging.merge_events``, ``selection.select``) take this table as their
-    ``embed``; a text no article computed (a query) goes to ``fallback`` (default ``embed``) and is
-    counted in ``misses``. A text two articles share keeps the first article's vector (articles are
-    added in id order).
+    ``embed``; a text no article computed (a query) goes to ``embed`` and is counted in ``misses``.
+    A text two articles share keeps the first article's vector (articles are added in id order).
     """
 
-    def __init__(self, fallback=None):
+    def __init__(self):
         self._rows: dict[str, np.ndarray] = {}
-        self._fallback = fallback
         self.dimension: int | None = None
         self.misses = 0
 
@@ -199,34 +197,30 @@ class VectorTable:
         found: dict[str, np.ndarray] = {}
         if missing:
             self.misses += len(missing)
-            fallback = self._fallback if self._fallback is not None else embed
-            found = dict(zip(missing, np.asarray(fallback(missing), dtype=np.float32)))
+            found = dict(zip(missing, embed(missing)))
         rows = [self._rows[t] if t in self._rows else found[t] for t in texts]
         if not rows:
             return np.zeros((0, self.dimension or 0), dtype=np.float32)
         return np.ascontiguousarray(np.stack(rows), dtype=np.float32)
 
 
-def article_vectors(events, *, cache: bool = True, embedder=None) -> tuple[list[str], np.ndarray]:
+def article_vectors(events, *, cache: bool = True) -> tuple[list[str], np.ndarray]:
     """One article's ``article_texts`` and their vectors, in one batch run of their own.
 
-    ``cache=False`` skips the on-disk cache (the partition files keep the vectors instead);
-    ``embedder`` replaces the model (texts -> vectors), for tests.
+    ``cache=False`` skips the on-disk cache (the partition files keep the vectors instead).
     """
     texts = article_texts(events)
     if not texts:
         return texts, np.zeros((0, 0), dtype=np.float32)
-    if embedder is not None:
-        return texts, np.asarray(embedder(texts), dtype=np.float32)
     return texts, embed(texts) if cache else load_embedder()(texts)
 
 
-def embed_articles(events_by_article, *, cache: bool = True, embedder=None) -> VectorTable:
+def embed_articles(events_by_article) -> VectorTable:
     """A ``VectorTable`` of each article's ``article_vectors``; ``events_by_article`` maps article
     ids to their events, taken in id order."""
-    table = VectorTable(fallback=embedder)
+    table = VectorTable()
     for article_id in sorted(events_by_article):
-        texts, vectors = article_vectors(events_by_article[article_id], cache=cache, embedder=embedder)
+        texts, vectors = article_vectors(events_by_article[article_id])
         if texts:
             table.add(texts, vectors)
     return table

@@ -1149,7 +1149,7 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
         found.extend(Finding("other-frame", f"tells {word!r}, what the sentence says holds at its report's time, "
                                             "not what happened at the entry's date")
                      for word in mentioned(summary, other_actions))
-        told = _source_words(docs[:1])
+        told = _source_words(docs[:1]) if own_actions else set()
         if own_actions and not any(_supported(w, told, False) for a in own_actions
                                    for w in {a.lower(), *_verbs_of_noun(a.lower())}):
             found.append(Finding("other-frame", f"does not tell {own_actions[0]!r}, the happening of the entry's date"))

@@ -1169,7 +1169,8 @@ def main(argv: list[str] | None = None) -> int:
     table = place_tables.load_table(corpus_folder(corpus))
     stages = event_stages(corpus, table=table)  # the events as the pipeline merges them
     window = corpus_window(stages.events, [r.best for r in stages.refdates.values()])
-    events = list(for_timeline(apply_window(stages.events, window)))
+    with place_tables.using(table):  # as the pipeline folds them
+        events = list(for_timeline(apply_window(stages.events, window)))
     rows = pair_report(events, table=table)
     print("== across articles")
     for r in rows[:limit]:

@@ -42,23 +42,16 @@ class Offsets(Sequence[int]):
     __slots__ = ("_at", "_first", "_len")
 
     def __init__(self, values: Iterable[int] = ()):
-        runs: list[list[int]] = []
-        for value in values:
-            value = int(value)
-            if runs and runs[-1][0] + runs[-1][1] == value:
-                runs[-1][1] += 1
-            else:
-                runs.append([value, 1])
-        self._set(runs)
+        self._set((int(value), 1) for value in values)
 
     @classmethod
     def from_runs(cls, runs: Iterable[Sequence[int]]) -> "Offsets":
         """From ``[first, length]`` runs (``runs()``)."""
         out = cls.__new__(cls)
-        out._set([[int(first), int(length)] for first, length in runs if int(length) > 0])
+        out._set((int(first), int(length)) for first, length in runs if int(length) > 0)
         return out
 
-    def _set(self, runs: list[list[int]]) -> None:
+    def _set(self, runs: Iterable[tuple[int, int]]) -> None:
         at, first, total = array("q"), array("q"), 0
         for value, length in runs:
             if first and first[-1] + (total - at[-1]) == value:

@@ -656,6 +656,7 @@ def claimed_by(entry: TimelineEntry, records: Mapping) -> tuple[str, ...]:
     headline = next((r for r in keyed if r is not None and r.role == "headline"), None)
     if headline is None:
         return ()
+
     def content(record) -> set[str]:
         return {w for w, kind in record.word_kinds if kind == "content" and len(w) > 3}
 
@@ -1006,6 +1007,12 @@ class Summarizer:
         own = own_actions(entry, records or {}) if now else ()
         claimed = claimed_by(entry, records or {})
         sentences = [text for text, _ in shown]
+        if now:  # dated by a clause of an earlier period: that clause, not its sentence's present
+            fallback, fallback_rule = clause_fallback(entry, records or {}), "dating-clause"
+        else:  # a headline's claim: its claimer's report first
+            fallback = (claimed and claim_fallback(entry, records or {}, claimed)) or \
+                fallback_sentence(sentences, _whole_sentences(entry, records or {}), elsewhen)
+            fallback_rule = "compressed-sentence"
         who = introductions(sentences, _article_sentences(entry, by_sentence or {}))
         strict = "entry_strict"
         who_line = prompt_config()["templates"]["entry"]["who_line"]
@@ -1016,12 +1023,9 @@ class Summarizer:
         roles = tuple(faithfulness.Roles(h.actor, h.action, h.object) for h in happenings)
         return _Task(kind="entry", templates=(self.entry_template, strict),
                      fields=fields, support=tuple(sentences) + tuple(who),
-                     fallback=clause_fallback(entry, records or {}) if now else
-                     (claimed and claim_fallback(entry, records or {}, claimed))
-                     or fallback_sentence(sentences, _whole_sentences(entry, records or {}), elsewhen),
+                     fallback=fallback,
                      first_sentence=True,
-                     max_new_tokens=self.max_new_tokens,
-                     fallback_rule="dating-clause" if now else "compressed-sentence", roles=roles,
+                     max_new_tokens=self.max_new_tokens, fallback_rule=fallback_rule, roles=roles,
                      other_dates=elsewhen, other_actions=now, own_actions=own, claimed_by=claimed)
 
     def _span_task(self, kind: str, label: str, entries: Sequence[TimelineEntry],
