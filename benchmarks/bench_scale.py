@@ -35,6 +35,7 @@ import argparse
 import hashlib
 import inspect
 import json
+import logging
 import os
 import random
 import re
@@ -121,12 +122,66 @@ def _worker_peak_mb() -> float:
     return r.getrusage(r.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _worker_rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+class _Sampler:
+    """Current RSS of each worker every ``every`` seconds while the run goes on (a thread of the child).
+
+    Peak RSS alone cannot tell growth from a spike; the series can: flat memory per worker means the
+    samples of the second half of the per-article phase are no higher than those of the first.
+    """
+
+    def __init__(self, client, every: float = 10.0):
+        import threading
+
+        self.client, self.every, self.samples = client, every, []  # (seconds since start, [MB per worker])
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._t0 = time.perf_counter()
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                values = sorted(self.client.run(_worker_rss_mb).values())
+            except Exception:  # the cluster is closing
+                return
+            self.samples.append((time.perf_counter() - self._t0, values))
+
+    def stop(self) -> list:
+        self._stop.set()
+        self._thread.join()
+        return self.samples
+
+
+class _PhaseClock(logging.Handler):
+    """Notes when the engine has read back its partitions: the end of the per-article phase."""
+
+    def __init__(self):
+        super().__init__()
+        self.at: float | None = None
+
+    def emit(self, record) -> None:
+        if self.at is None and record.getMessage().startswith("partitions:"):
+            self.at = time.perf_counter()
+
+
 def run_one(corpus: Path, mode: str, workdir: Path) -> dict:
     """One (corpus, mode) run in this process; the numbers as a dict (printed as JSON by --child)."""
     from timeline.pipeline import build_timeline
 
+    import logging
+
     kwargs: dict = {"model": None}
-    cluster = client = None
+    cluster = client = sampler = None
+    clock = _PhaseClock()
+    engine_log = logging.getLogger("timeline.cluster")
+    engine_log.addHandler(clock)
+    engine_log.setLevel(logging.DEBUG)
     if mode != "one":
         if "scheduler" not in inspect.signature(build_timeline).parameters:
             return {"skipped": "build_timeline has no scheduler= parameter (the Dask engine is not in this branch)"}
@@ -138,6 +193,8 @@ def run_one(corpus: Path, mode: str, workdir: Path) -> dict:
         kwargs.update(scheduler=cluster.scheduler_address, workdir=workdir)
     try:
         t0 = time.perf_counter()
+        if client is not None:
+            sampler = _Sampler(client)
         if mode == "one":  # a loaded Corpus always runs in this process, as before the engine
             from timeline.corpus import load_corpus
 
@@ -145,6 +202,7 @@ def run_one(corpus: Path, mode: str, workdir: Path) -> dict:
         else:
             result = build_timeline(str(corpus), **kwargs)
         seconds = time.perf_counter() - t0
+        samples = sampler.stop() if sampler is not None else []
         workers = sorted(client.run(_worker_peak_mb).values()) if client is not None else []
     finally:
         if client is not None:
@@ -152,7 +210,21 @@ def run_one(corpus: Path, mode: str, workdir: Path) -> dict:
             cluster.close()
     return {"seconds": seconds, "candidates": len(result.candidates), "entries": len(result.entries),
             "digest": _digest(result.candidates), "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "workers_mb": workers}
+            "workers_mb": workers, "per_article_s": (clock.at - t0) if clock.at is not None else None,
+            "rss_series": samples}
+
+
+def _series(samples: list, until: float | None) -> str:
+    """Worker RSS at a quarter, half, three quarters and the end of the per-article phase."""
+    everything = samples
+    samples = [s for s in samples if until is None or s[0] <= until]
+    if len(samples) < 4:
+        return ""
+    picks = [samples[max(0, round(q * len(samples)) - 1)] for q in (0.25, 0.5, 0.75, 1.0)]
+    after = [max(values) for t, values in everything if until is not None and t > until]
+    return "  rss over the per-article phase: " + " | ".join(
+        f"{t:.0f}s {'/'.join(f'{mb:.0f}' for mb in values)}" for t, values in picks) + " MB" + (
+        f"; highest worker after it (cross-article tasks): {max(after):.0f} MB" if after else "")
 
 
 def _child(corpus: Path, mode: str, tmp: Path) -> dict:
@@ -205,6 +277,12 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {mode:6} {row['seconds']:8.1f} s {1000 * row['seconds'] / size:7.1f} ms/article  "
                           f"{row['candidates']:6} candidates  digest {row['digest']}  main {row['main_mb']:6.0f} MB  "
                           f"workers {workers} MB", flush=True)
+                    if row.get("per_article_s") is not None:
+                        cross = row["seconds"] - row["per_article_s"]
+                        print(f"         per-article phase {row['per_article_s']:.1f} s "
+                              f"({1000 * row['per_article_s'] / size:.1f} ms/article), cross-article "
+                              f"{cross:.1f} s ({1000 * cross / size:.1f} ms/article)"
+                              f"{_series(row.get('rss_series', []), row['per_article_s'])}", flush=True)
                 else:
                     print(f"  {mode:6} {row.get('skipped') or row.get('failed')}", flush=True)
             digests = {rows[(size, m)].get("digest") for m in modes if "digest" in rows[(size, m)]}
@@ -227,7 +305,10 @@ def main(argv: list[str] | None = None) -> int:
         memory = " -> ".join(
             f"{max(rows[(s, mode)]['workers_mb'] or [rows[(s, mode)]['main_mb']]):.0f}" for s in sizes
             if "seconds" in rows.get((s, mode), {}))
-        print(f"  {mode:6} {ratio:5.2f}x   peak per {'worker' if mode != 'one' else 'process'}: {memory} MB")
+        phase = ""
+        if a.get("per_article_s") and b.get("per_article_s"):
+            phase = f" (per-article phase {(b['per_article_s'] / large) / (a['per_article_s'] / small):.2f}x)"
+        print(f"  {mode:6} {ratio:5.2f}x{phase}   peak per {'worker' if mode != 'one' else 'process'}: {memory} MB")
     return 0
 
 
