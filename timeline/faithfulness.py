@@ -10,7 +10,10 @@ with the shared text layer (``timeline.nlp``) and runs named checks over both pa
 ``hygiene``, ``names-and-numbers``, ``number-role``, ``number-qualifier``, ``hedge``, ``modality``,
 ``negation``, ``attribution``, ``own-voice-label``, ``running-total``, ``unintroduced-referent``,
 ``actor-object``, ``shifted-argument``, ``resolved-pronoun``, ``no-main-verb``, ``invented-participant``,
-``unsupported-action``, ``date-binding``.
+``unsupported-action``, ``date-binding``, ``misattributed-detail`` (and ``dropped-count``,
+``double-attribution``, ``invented-speaker``, ``invented-agent``; the checks that need the entry's
+records are in ``CONTEXT_CHECKS``). ``unnamed_referents`` finds the words that point to what a text
+never names ("the city", "there", a bare "the advance"); the summaries look those up in the article.
 
 Every check, its example and its word tables are data (``resources/faithfulness.toml``); a check that
 fires returns a ``Finding`` with its name and what it saw, and the summarizer records the names in
@@ -31,7 +34,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Sequence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -656,37 +659,83 @@ def _running_total(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     return found
 
 
-def _unintroduced_referent(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+def running_totals(doc: "Doc") -> list["Token"]:
+    """The numbers of ``doc`` that count up to its report's time: each whose clause says since when
+    or as of when ("36" in "have carried out 36 strikes over Sirte since August 1"); words of
+    [checks.running-total] markers."""
+    return [token for _, token in _numbers(doc) if _total_marker(token)]
+
+
+def _stretch_total(summary: "Doc", stretch_sources: Sequence["Doc"]) -> list[str]:
+    """stretch-total: a number of the summary that is a running total of a sentence the entry dates
+    at the start of its stretch."""
+    totals = {_number_value(t) for doc in stretch_sources for t in running_totals(doc)}
+    return [f"'{token.text} {_noun_of_number(token).text}' is the total counted since the entry's date, "
+            "as of the report; the entry is the day it began"
+            for value, token in _numbers(summary) if value in totals][:1]
+
+
+ReferentKind = Literal["place", "group", "happening", "person", "speaker"]
+
+
+def unnamed_referents(doc: "Doc") -> list[tuple["Token", ReferentKind]]:
+    """The words of ``doc`` that point to something it never names, with what kind of thing they
+    stand for: an unnamed "the city" (``place``) or "the group" (``group``), "there" with no place
+    before it (``place``), a bare "the advance" as the main clause's subject (``happening``: the event of an
+    earlier sentence), a sentence-initial "he" or "they" (``person``), "our forces" (``speaker``).
+    Quoted words are the quoted party's and are left alone. Used by the ``unintroduced-referent``
+    check and by the summaries, which look the referent up in the article's earlier sentences."""
     rule = rules()["checks"]["unintroduced-referent"]
     generic = set(rule["generic_nouns"])
     places = set(rule["place_nouns"])
-    quoted = [(m.start(), m.end()) for m in re.finditer(r"[\"“][^\"“”]*[\"”]", summary.text)]
-    found = []
-    for t in summary:
+    happenings = set(rule["event_nouns"])
+    quoted = [(m.start(), m.end()) for m in re.finditer(r"[\"“][^\"“”]*[\"”]", doc.text)]
+    found: list[tuple["Token", ReferentKind]] = []
+    for t in doc:
         if any(a <= t.idx < b for a, b in quoted):
             continue
         if t.lower_ in rule["first_person"] and (t.text == "I" or not t.text.isupper()):  # not "US"
-            found.append(f"'{t.text}': whose?")
+            found.append((t, "speaker"))
             continue
         if t.lower_ in rule["place_adverbs"] and t.dep_ == "advmod" and not any(
-                u.ent_type_ in {"GPE", "LOC", "FAC"} for u in summary[: t.i]):
-            found.append(f"'{t.text}': where?")  # not the expletive "there were" (dep expl)
+                u.ent_type_ in {"GPE", "LOC", "FAC"} for u in doc[: t.i]):
+            found.append((t, "place"))  # not the expletive "there were" (dep expl)
             continue
-        if t.pos_ == "NOUN" and t.lemma_.lower() in generic and any(
-                c.lower_ in {"the", "this", "that"} for c in t.children if c.dep_ == "det"):
+        definite = t.pos_ == "NOUN" and any(c.lower_ in {"the", "this", "that"} for c in t.children if c.dep_ == "det")
+        if definite and t.lemma_.lower() in happenings and t.dep_ in {"nsubj", "nsubjpass"} and t.head.dep_ == "ROOT" and \
+                all(c.dep_ == "det" for c in t.children) and \
+                not any(_stem(u) == _stem(t) or u.lemma_.lower() == t.lemma_.lower() for u in doc[: t.i]):
+            found.append((t, "happening"))  # "The advance came as ...": which advance?
+            continue
+        if definite and t.lemma_.lower() in generic:
             named = any(c.pos_ == "PROPN" or c.ent_type_ for c in t.subtree if c is not t)
             named = named or t.dep_ == "appos" or any(c.dep_ == "appos" for c in t.children)
             named = named or t.head.pos_ == "PROPN" and t.dep_ in {"appos", "compound"}
             # "... advance of Islamic State ..., besieging the militants": a name of that kind given earlier
             kinds = {"GPE", "LOC", "FAC"} if t.lemma_.lower() in places else {"ORG", "NORP", "GPE"}
             named = named or any(u.pos_ == "PROPN" and u.ent_type_ in kinds and not (
-                t.lemma_.lower() in places and u.dep_ in {"poss", "compound"}) for u in summary[: t.i])
+                t.lemma_.lower() in places and u.dep_ in {"poss", "compound"}) for u in doc[: t.i])
             if not named:
-                found.append(f"'the {t.text}': which?")
+                found.append((t, "place" if t.lemma_.lower() in places else "group"))
                 continue
         if t.lower_ in rule["third_person"] and t.pos_ == "PRON" and not any(
-                u.pos_ in {"NOUN", "PROPN"} for u in summary[: t.i]):
+                u.pos_ in {"NOUN", "PROPN"} for u in doc[: t.i]):
+            found.append((t, "person"))
+    return found
+
+
+def _unintroduced_referent(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    rule = rules()["checks"]["unintroduced-referent"]
+    found = []
+    for t, kind in unnamed_referents(summary):
+        if kind == "speaker":
+            found.append(f"'{t.text}': whose?")
+        elif kind == "person":
             found.append(f"'{t.text}': who?")
+        elif t.lower_ in rule["place_adverbs"]:
+            found.append(f"'{t.text}': where?")
+        else:
+            found.append(f"'the {t.text}': which?")
     # a bare surname: a one-word name the sources introduce with a first name or a title
     titles = set(rule["titles"])
     introduced: dict[str, str] = {}
@@ -825,6 +874,45 @@ def _shifted_argument(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
                                     for prep in verb.children if prep.dep_ == "prep")), None)
         if lifted:
             found.append(lifted)
+    if not found:
+        found.extend(_moved_places(summary, sources)[:1])
+    return found
+
+
+def _place_holder(place: "Token") -> "Token | None":
+    """The noun a place name locates in its sentence: up through "of" ("the city of Sirte") and a
+    participle ("drones based in Jordan") to the noun the place phrase modifies; None when the
+    place phrase hangs off a verb (it locates the action)."""
+    cur = place
+    for _ in range(8):
+        if cur.dep_ != "pobj" or cur.head.dep_ != "prep":
+            return None
+        prep, head = cur.head, cur.head.head
+        if head.pos_ in {"NOUN", "PROPN"} and prep.lower_ == "of":
+            cur = head  # "the city of Sirte": the city is the place
+            continue
+        if head.pos_ == "VERB" and head.tag_ in {"VBN", "VBG"} and head.dep_ == "acl":
+            return head.head if head.head.pos_ in {"NOUN", "PROPN"} else None  # "drones based in Jordan"
+        return head if head.pos_ in {"NOUN", "PROPN"} else None
+    return None
+
+
+def _moved_places(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    """A place the sources give to one thing ("drones based in Jordan") that the summary, which
+    leaves that thing out, gives to another ("the militias in Jordan")."""
+    told = _stems(summary)
+    found = []
+    for t in summary:
+        if t.dep_ != "pobj" or t.ent_type_ not in {"GPE", "LOC", "FAC"} or t.head.dep_ != "prep":
+            continue
+        holders = [_place_holder(u) for doc in sources for u in doc if u.lower_ == t.lower_]
+        if not holders or any(h is None or _stem(h) in told for h in holders):
+            continue
+        said = _stem(t.head.head)  # the summary's holder; fine when the source's is inside its phrase
+        if any(said in {_stem(a) for a in h.ancestors} for h in holders):
+            continue  # "drone strikes against IS in Libya" told as "drone strikes in Libya"
+        found.append(f"'{t.head.head.text} {t.head.text} {t.text}': in the sources '{t.text}' is where "
+                     f"'{holders[0].text}' {'are' if holders[0].tag_ == 'NNS' else 'is'}, which the summary leaves out")
     return found
 
 
@@ -1045,6 +1133,37 @@ def _date_binding(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
     return found
 
 
+def _misattributed_detail(summary: "Doc", sources: Sequence["Doc"]) -> list[str]:
+    """A party's statement holds only what its own sentence says: a participle phrase joined to a
+    reported statement ("The Pentagon announced an air campaign ..., using US drones based in
+    Jordan") whose words are not in the sentence that tells the statement, but are all in another
+    source sentence, puts that other report into the party's mouth."""
+    if len(sources) < 2:
+        return []
+    verbs = set(rules()["checks"]["attribution"]["reporting_verbs"])
+    content = [_stems(d) for d in sources]
+    found = []
+    for sent in summary.sents:
+        root = sent.root
+        if root.lemma_.lower() not in verbs:
+            continue
+        actor = _agent(root)
+        homes = [i for i, d in enumerate(sources) if any(_stem(t) == _stem(root) for t in d)
+                 and (actor is None or not _is_content(actor) or _stem(actor) in content[i])]
+        if len(homes) != 1:
+            continue  # no one sentence tells the statement (or several do): nothing to compare with
+        home = content[homes[0]]
+        for t in root.subtree:
+            if t.dep_ not in {"advcl", "acl"} or t.tag_ not in {"VBG", "VBN"} or t.i == root.i:
+                continue
+            extra = _stems(t.subtree) - home
+            if extra and any(extra <= content[i] for i in range(len(sources)) if i != homes[0]):
+                phrase = summary[t.left_edge.i: t.right_edge.i + 1].text
+                found.append(f"'{phrase}' is not in what '{root.text}' reports; another source sentence says it")
+                break
+    return found
+
+
 CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
     "hygiene": _hygiene,
     "names-and-numbers": _names_and_numbers,
@@ -1068,10 +1187,11 @@ CHECKS: dict[str, Callable[["Doc", Sequence["Doc"]], list[str]]] = {
     "invented-participant": _invented_participant,
     "unsupported-action": _unsupported_action,
     "date-binding": _date_binding,
+    "misattributed-detail": _misattributed_detail,
 }
 
 #: Checks that need more than the texts: what the caller knows of the entry (``check``'s keywords).
-CONTEXT_CHECKS = ("other-date", "other-frame", "headline-claim")
+CONTEXT_CHECKS = ("other-date", "other-frame", "headline-claim", "stretch-total")
 
 
 @dataclass(frozen=True)
@@ -1114,7 +1234,8 @@ def _against_roles(summary: "Doc", roles: Sequence[Roles]) -> list[str]:
 def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
           cache_dir: Path | None = None, roles: Sequence[Roles] = (),
           other_dates: Sequence[str] = (), other_actions: Sequence[str] = (),
-          own_actions: Sequence[str] = (), claimed_by: Sequence[str] = ()) -> list[Finding]:
+          own_actions: Sequence[str] = (), claimed_by: Sequence[str] = (),
+          stretch_sources: Sequence[str] = ()) -> list[Finding]:
     """Every check of faithfulness.toml that fires on ``summary`` against ``sources`` (empty: faithful).
 
     ``skip`` names checks not to run (e.g. ``names-and-numbers`` when the caller runs it itself).
@@ -1126,7 +1247,10 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
     of an earlier period (``other-frame``: none of them may be the summary's, and one of
     ``own_actions``, the triggers of the clauses that date the entry, or its verb, must be told);
     ``claimed_by`` who the article's body says claims what its headline states (``headline-claim``:
-    the summary then says who claims it, with a reporting verb or "according to").
+    the summary then says who claims it, with a reporting verb or "according to");
+    ``stretch_sources`` the sentences the entry is dated at the start of the stretch they report
+    ("... 36 strikes since August 1", for the 1 August entry: ``stretch-total``, none of their
+    running totals may be stated).
     """
     from . import nlp
 
@@ -1134,7 +1258,8 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
     if missing:
         raise RuntimeError(f"faithfulness.toml and the guard disagree on checks: {sorted(missing)}")
     skip = set(skip)
-    docs = nlp.parse_many([summary, *sources], cache_dir=cache_dir)
+    docs = nlp.parse_many([summary, *sources, *stretch_sources], cache_dir=cache_dir)
+    docs, stretch_docs = docs[:1 + len(sources)], docs[1 + len(sources):]
     found: list[Finding] = []
     for name, run in CHECKS.items():
         if name in skip:
@@ -1153,6 +1278,8 @@ def check(summary: str, sources: Sequence[str], *, skip: Iterable[str] = (),
         if own_actions and not any(_supported(w, told, False) for a in own_actions
                                    for w in {a.lower(), *_verbs_of_noun(a.lower())}):
             found.append(Finding("other-frame", f"does not tell {own_actions[0]!r}, the happening of the entry's date"))
+    if stretch_sources and "stretch-total" not in skip:
+        found.extend(Finding("stretch-total", detail) for detail in _stretch_total(docs[0], stretch_docs))
     if claimed_by and "headline-claim" not in skip:
         reporting = set(rules()["checks"]["attribution"]["reporting_verbs"])
         if not any(t.lemma_.lower() in reporting for t in docs[0]) and "according to" not in summary.lower():
