@@ -5,6 +5,7 @@ functions (so each rule is exercised exactly); a few tests run the real small mo
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -25,7 +26,10 @@ from timeline.summaries import (
     render_label,
     split_sentences,
     dropped_qualifiers,
+    antecedents,
+    clause_fallback,
     introductions,
+    subordinate_clause,
     unsupported_tokens,
 )
 
@@ -692,3 +696,76 @@ def test_a_bare_surname_is_introduced_as_the_article_introduced_it():
     assert [f.check for f in bare] == ["unintroduced-referent"]
     assert not faithfulness.check("Health commissioner Grace Okafor said 40 patients were moved to the "
                                   "general hospital.", sources)
+
+
+def _sentence_event(article: str, index: int, sentence: str, trigger: str, start: int = 0):
+    """An event record of ``sentence`` (raw offsets from ``start``) whose trigger is the word ``trigger``."""
+    from timeline.records import Event
+
+    at = sentence.index(trigger)
+    return Event(article=article, sentence_index=index, text=sentence, start=start, end=start + len(sentence),
+                 value=None, granularity=None, first_day=None, last_day=None, timex=None, rule="undated",
+                 trigger=trigger, trigger_start=start + at, trigger_end=start + at + len(trigger),
+                 sentence=sentence, sentence_start=start, sentence_end=start + len(sentence))
+
+
+def test_an_unnamed_place_is_named_from_the_sentence_before(tmp_path):
+    """"Clashes continued there on Tuesday" after a sentence naming one place: the prompt says which
+    place "there" is. Two places before it is a guess, and none is made; "the city" takes only a
+    place the corpus's table calls a city."""
+    from timeline import places
+
+    first = "Heavy fighting broke out in Mogadishu on Monday between government troops and rebels."
+    second = "Clashes continued there on Tuesday, a police officer said."
+    third = "Troops entered the city on Wednesday."
+    events = [_sentence_event("a", i, s, s.split()[1]) for i, s in enumerate([first, second, third])]
+    by_sentence = {("a", e.sentence_index): [e] for e in events}
+    assert antecedents([(second, events[1])], by_sentence) == ["'there' is Mogadishu"]
+    assert antecedents([(third, events[2])], by_sentence) == []  # the kind of Mogadishu is not known
+    (tmp_path / "places.toml").write_text('[[place]]\nname = "Mogadishu"\nkind = "city"\n'
+                                          'variants = ["Mogadishu"]\n', encoding="utf-8")
+    with places.using(places.load_table(tmp_path)):
+        assert antecedents([(third, events[2])], by_sentence) == ["'the city' is Mogadishu"]
+    two = "Fighting spread from Mogadishu to Nairobi on Monday."
+    events[0] = _sentence_event("a", 0, two, "spread")
+    assert antecedents([(second, events[1])], {**by_sentence, ("a", 0): [events[0]]}) == []
+
+
+def test_an_entry_dated_by_an_adverbial_clause_falls_back_to_that_clause():
+    """"... has been wracked by turmoil since Gaddafi was ousted and killed in October 2011": the
+    date belongs to the ousting, so the fallback tells the ousting, in the sentence's own words,
+    without its "since"; a reported clause is never cut from its speaker."""
+    sentence = ("The country has been wracked by turmoil since the king was ousted and killed in October 1958, "
+                "with rival officers vying for power.")
+    record = _sentence_event("a", 3, sentence, "killed")
+    assert subordinate_clause(record) == "The king was ousted and killed in October 1958."
+    reported = _sentence_event("a", 4, "The minister said a new session would be held next week.", "held")
+    assert subordinate_clause(reported) == ""
+    entry = TimelineEntry(date="1958-10", start=date(1958, 10, 1), end=date(1958, 10, 31), granularity="month",
+                          places=(), in_campaign=False,
+                          sources=(SourceRef("a", "killed in October 1958", record.trigger_start,
+                                             record.trigger_start + 22, "October 1958", "timex:date:month-year:absolute"),))
+    records = {("a", record.trigger_start, record.trigger_start + 22): record}
+    assert clause_fallback(entry, records) == "The king was ousted and killed in October 1958."
+
+
+def test_an_entry_dated_where_a_stretch_began_does_not_tell_the_total_counted_since(tmp_path):
+    counted = seed_sentence("US drones and fighter jets have carried out 36 strikes")
+    started = seed_sentence("The Pentagon last week announced", end="National Accord.")
+    day = date(2016, 8, 1)
+    refs = (SourceRef(article="a0", sentence=counted, start=0, end=len(counted), timex="August 1",
+                      rule="timex:date:month-day:nearest+since+start"),
+            SourceRef(article="a1", sentence=started, start=0, end=len(started), timex="last week",
+                      rule="timex:relative:unit:last"))
+    e = TimelineEntry(date=day.isoformat(), start=day, end=day, granularity="day", places=(),
+                      sources=refs, in_campaign=True)
+    s = Summarizer("small", cache_path=tmp_path / "c.json", progress=False,
+                   generator=Scripted("US drones and fighter jets carried out 36 strikes over Sirte since August 1."))
+    out = s.summarize_entry(e)
+    assert "stretch-total" in out.extra["summary_checks"]
+    assert out.extractive and "36" not in out.summary
+    assert out.summary.startswith("The Pentagon last week announced it had started an air campaign in Sirte")
+    # the same total in an entry of the report's day is the report's own news
+    plain = dataclasses.replace(e, sources=(dataclasses.replace(refs[0], rule="timex:weekday:past-news"),))
+    assert "stretch-total" not in Summarizer("small", cache_path=tmp_path / "d.json", progress=False,
+                                             generator=s.generator).summarize_entry(plain).extra["summary_checks"]

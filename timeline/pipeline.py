@@ -256,7 +256,8 @@ def build_timeline(
         with_events = {"events": events} if getattr(summarizer, "takes_events", False) else {}
         # the context list is read beside the timeline, so it is summarized and guarded the same way,
         # in the same batch (one pass over the model)
-        both = summarizer.summarize_entries([*entries, *chosen.context], **with_events)
+        with places.using(table):  # the place kinds of "the city" (summaries.antecedents)
+            both = summarizer.summarize_entries([*entries, *chosen.context], **with_events)
         entries, context = both[:len(entries)], tuple(both[len(entries):])
         groups = month_groups(entries)
         with places.using(table):  # month digests and the overview's threads roll neighbourhoods up into cities

@@ -311,7 +311,8 @@ def guard(text: str, task) -> list[faithfulness.Finding]:
                                       roles=getattr(task, "roles", ()), other_dates=getattr(task, "other_dates", ()),
                                       other_actions=getattr(task, "other_actions", ()),
                                       own_actions=getattr(task, "own_actions", ()),
-                                      claimed_by=getattr(task, "claimed_by", ()))
+                                      claimed_by=getattr(task, "claimed_by", ()),
+                                      stretch_sources=getattr(task, "stretch_sources", ()))
 
 
 def feedback(checks: Sequence[str]) -> str:
@@ -327,6 +328,13 @@ def _starts_a_sentence(text: str) -> bool:
     ("who repelled ...", "at least 10 people had been killed since Friday")?"""
     first = next((c for c in text if c.isalnum()), "")
     return first.isupper() or first.isdigit()
+
+
+def _counts(sentence: str) -> bool:
+    """Does ``sentence`` state a running total ("36 strikes since August 1")?"""
+    from .. import nlp
+
+    return bool(faithfulness.running_totals(nlp.parse(sentence)))
 
 
 def fallback_sentence(sentences: Sequence[str], whole: Sequence[str] = (), without: Sequence[str] = ()) -> str:
@@ -555,6 +563,56 @@ def introductions(sentences: Sequence[str], article_sentences: Sequence[str]) ->
     return out
 
 
+def antecedents(shown: Sequence[tuple[str, object | None]], by_sentence: Mapping) -> list[str]:
+    """Which place an unnamed "the city" or "there" of a shown sentence is, as its article named it
+    just before: after "Eastern military forces have also been involved in heavy fighting ... in
+    Benghazi", "Clashes continued there on Wednesday" gives "'there' is Benghazi". A reader of one
+    entry has not read the sentence before, so the prompt shows these lines (and the guard's support
+    holds the names).
+
+    The answer is the place named earlier in the same sentence, else in the nearest of the
+    ``[referents] lookback`` sentences before it (the places of their event records: the parse's
+    entities read with the corpus's place table); only a sentence naming exactly one fitting place
+    answers (two cities before "the city" is a guess, and none is made). A noun fits by the kind the
+    place table gives (``[referents]``: "the city" takes a city, "the country" a country); "there"
+    takes any place. Groups and happenings are not looked up: the small parser's entities mistake
+    towns for organisations, so those are left to the guard and the fallback."""
+    from .. import faithfulness, nlp, places
+
+    config = prompt_config()["referents"]
+    fits: dict[str, set[str]] = {noun: set(kinds) for noun, kinds in config["kinds"].items()}
+    asked = [(text, record) for text, record in shown if record is not None]
+    if not asked:
+        return []
+    out: list[str] = []
+    for (text, record), doc in zip(asked, nlp.parse_many([t for t, _ in asked])):
+        wanted = []
+        for t, kind in faithfulness.unnamed_referents(doc):
+            word = t.lower_ if t.pos_ == "ADV" else t.lemma_.lower()
+            if kind == "place" and word in fits:
+                wanted.append((t, fits[word]))
+        if not wanted:
+            continue
+        before = []
+        for back in range(1, int(config["lookback"]) + 1):
+            events = by_sentence.get((record.article, record.sentence_index - back))
+            if events:
+                before.append(" ".join((events[0].sentence or events[0].text).split()))
+        earlier = list(zip(before, nlp.parse_many(before))) if before else []
+        for t, kinds in wanted:
+            phrase = doc[min([t.i, *(c.i for c in t.lefts)]): t.i + 1].text
+            # the same sentence up to the word, then the sentences before, nearest first
+            for sentence, ents in [(text[:t.idx], [e for e in doc.ents if e.end_char <= t.idx]),
+                                   *((b, d.ents) for b, d in earlier)]:
+                named = [p for p in places.entity_places(sentence, ents)
+                         if "*" in kinds or places.kind_of(p) in kinds]
+                if named:
+                    if len(named) == 1:
+                        out.append(f"'{phrase}' is {named[0]}")
+                    break
+    return list(dict.fromkeys(out))
+
+
 def _bare(name: str, text: str, common: set[str]) -> bool:
     """``name`` stands in ``text`` with no other name word just before or after it (a capitalised
     word that is neither written lower case elsewhere, "On", nor a weekday or month)."""
@@ -644,6 +702,15 @@ def other_actions(entry: TimelineEntry, records: Mapping, by_sentence: Mapping) 
     return tuple(dict.fromkeys(found))
 
 
+def stretch_sentences(entry: TimelineEntry) -> tuple[str, ...]:
+    """The entry's source sentences that date it at the start of the stretch they report (rule
+    suffix ``+start``: "have carried out 36 strikes over Sirte since August 1", for 1 August). What
+    they count holds at their report's date; the guard's ``stretch-total`` keeps those totals out of
+    the summary and the fallback prefers another sentence."""
+    return tuple(dict.fromkeys(" ".join(ref.sentence.split()) for ref in entry.sources
+                               if "+start" in (ref.rule or "") and ref.sentence))
+
+
 def claimed_by(entry: TimelineEntry, records: Mapping) -> tuple[str, ...]:
     """Who claims the happening the entry's headline states as fact, when its article's body tells
     it only as their claim: "Libyan forces recapture ISIL headquarters in Sirte" above "The fighters
@@ -702,20 +769,62 @@ def own_actions(entry: TimelineEntry, records: Mapping) -> tuple[str, ...]:
 
 def clause_fallback(entry: TimelineEntry, records: Mapping) -> str:
     """The extractive fallback of an entry dated by a clause of an earlier period: the clause itself
-    when it reads as a label ("The 2011 toppling of dictator Moamer Kadhafi.") and names no referent
-    left unintroduced ("the attack on the consulate there"), else its whole sentence as written
-    (compressing it would cut the very clause that carries the date)."""
+    when it reads as a label ("The 2011 toppling of dictator Moamer Kadhafi.") or, without its
+    opening conjunction, as a sentence ("... wracked by turmoil since Gaddafi was ousted and killed
+    in October 2011" gives "Gaddafi was ousted and killed in October 2011.", ``subordinate_clause``),
+    and names no referent left unintroduced ("the attack on the consulate there"); else its whole
+    sentence as written (compressing it would cut the very clause that carries the date)."""
     ref = entry.sources[0]
     clause = " ".join(ref.sentence.split()).rstrip(".,;: ")
     record = records.get((ref.article, ref.start, ref.end))
     whole = " ".join((getattr(record, "sentence", "") or ref.sentence).split())
+    candidate, checks = "", {"hygiene", "unintroduced-referent"}
     if record is not None and record.role == "noun" and clause.split()[:1] and \
             clause.split()[0].lower() in {"the", "a", "an"}:
-        label = clause[0].upper() + clause[1:] + "."
-        skip = set(faithfulness.check_names()) - {"hygiene", "unintroduced-referent"}
-        if not faithfulness.check(label, [whole], skip=skip):
-            return label
+        candidate = clause[0].upper() + clause[1:] + "."
+    elif record is not None:
+        candidate, checks = subordinate_clause(record), checks | {"no-main-verb"}
+    if candidate and (not ref.timex or ref.timex in candidate):
+        if not faithfulness.check(candidate, [whole], skip=set(faithfulness.check_names()) - checks):
+            return candidate
     return whole
+
+
+def subordinate_clause(record) -> str:
+    """The adverbial clause an event's trigger heads (through its conjuncts: "ousted and killed"), as
+    a sentence of its own: the subtree of the clause's verb without its opening conjunction ("since",
+    "after", "when"), up to the first comma after the trigger (what the parse hangs on the clause
+    after a comma, "..., with rival governments vying for power", is often the sentence's), first
+    letter capitalised. Empty when the clause is not adverbial (a reported
+    clause would lose who says so), has no subject of its own or a pronoun or relative word for one
+    (whose words would not stand alone), or is not finite. Words and order are the source's."""
+    from .. import nlp
+
+    sentence = record.sentence or ""
+    at = record.trigger_start - record.sentence_start
+    if not sentence or record.trigger_start < 0 or not 0 <= at < len(sentence):
+        return ""
+    doc = nlp.parse(sentence)
+    verb = next((t for t in doc if t.idx <= at < t.idx + max(1, len(t.text))), None)
+    while verb is not None and verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "AUX"}:
+        verb = verb.head
+    if verb is None or verb.dep_ != "advcl":
+        return ""
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    finite = any(t.tag_ in {"VBD", "VBZ", "VBP", "MD"}
+                 for t in [verb, *(c for c in verb.children if c.dep_ in {"aux", "auxpass"})])
+    if not subjects or not finite or any(s.pos_ == "PRON" or s.tag_ in {"WDT", "WP"} for s in subjects):
+        return ""
+    words = [t for t in verb.subtree
+             if not (t.dep_ in {"mark", "advmod"} and t.head.i == verb.i and t.i < subjects[0].i)]
+    if not words or words[-1].i - words[0].i + 1 != len(words):
+        return ""  # not one stretch of the sentence once its conjunction is off
+    trigger = next(t for t in doc if t.idx <= at < t.idx + max(1, len(t.text)))
+    comma = next((t for t in words if t.i > trigger.i and t.text == ","), None)
+    if comma is not None:  # "..., with rival governments vying for power": the parse's guess, not the clause's
+        words = [t for t in words if t.i < comma.i]
+    text = doc[words[0].i: words[-1].i + 1].text.rstrip(".,;: ")
+    return text[:1].upper() + text[1:] + "." if len(text.split()) >= 3 else ""
 
 
 def thread_chronology(strands: Sequence, template: Mapping, *, per_thread: int = 2) -> str:
@@ -887,6 +996,7 @@ class _Task:
     other_actions: tuple[str, ...] = ()  # verbs of what holds at the report's time (``other_actions``)
     own_actions: tuple[str, ...] = ()  # with other_actions: the entry's own triggers, one to be told
     claimed_by: tuple[str, ...] = ()  # who claims what the entry's headline states (``claimed_by``)
+    stretch_sources: tuple[str, ...] = ()  # sentences dating the entry at their stretch's start
 
 
 @dataclass(frozen=True)
@@ -1006,27 +1116,34 @@ class Summarizer:
         now = other_actions(entry, records or {}, by_sentence or {})
         own = own_actions(entry, records or {}) if now else ()
         claimed = claimed_by(entry, records or {})
+        stretches = stretch_sentences(entry)
         sentences = [text for text, _ in shown]
         if now:  # dated by a clause of an earlier period: that clause, not its sentence's present
             fallback, fallback_rule = clause_fallback(entry, records or {}), "dating-clause"
         else:  # a headline's claim: its claimer's report first
+            # a sentence counting since the entry's day tells the report's total: another one first
+            counted = [s for s in sentences if " ".join(s.split()) in stretches and _counts(s)]
             fallback = (claimed and claim_fallback(entry, records or {}, claimed)) or \
-                fallback_sentence(sentences, _whole_sentences(entry, records or {}), elsewhen)
+                fallback_sentence([s for s in sentences if s not in counted] or sentences,
+                                  _whole_sentences(entry, records or {}), elsewhen)
             fallback_rule = "compressed-sentence"
         who = introductions(sentences, _article_sentences(entry, by_sentence or {}))
+        which = antecedents(shown, by_sentence or {})
         strict = "entry_strict"
-        who_line = prompt_config()["templates"]["entry"]["who_line"]
-        fields = {"sources": "\n".join([_bullets(sentences), *(who_line.format(line=line) for line in who)])}
+        lines = prompt_config()["templates"]["entry"]
+        fields = {"sources": "\n".join([_bullets(sentences), *(lines["who_line"].format(line=line) for line in who),
+                                        *(lines["which_line"].format(line=line) for line in which)])}
         happenings = [from_event(record, text) if record is not None else happening(text) for text, record in shown]
         if "{facts}" in prompt_config()["templates"][self.entry_template]["user"]:
             fields["facts"] = facts_block(sentences, happenings)
         roles = tuple(faithfulness.Roles(h.actor, h.action, h.object) for h in happenings)
         return _Task(kind="entry", templates=(self.entry_template, strict),
-                     fields=fields, support=tuple(sentences) + tuple(who),
+                     fields=fields, support=tuple(sentences) + tuple(who) + tuple(which),
                      fallback=fallback,
                      first_sentence=True,
                      max_new_tokens=self.max_new_tokens, fallback_rule=fallback_rule, roles=roles,
-                     other_dates=elsewhen, other_actions=now, own_actions=own, claimed_by=claimed)
+                     other_dates=elsewhen, other_actions=now, own_actions=own, claimed_by=claimed,
+                     stretch_sources=stretches)
 
     def _span_task(self, kind: str, label: str, entries: Sequence[TimelineEntry],
                    records: Mapping | None = None) -> tuple[_Task, tuple[str, ...]] | None:
