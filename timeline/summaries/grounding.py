@@ -105,8 +105,8 @@ def happening(sentence: str) -> Happening:
         for t in sent:
             if t.lower_ == "according" and t.dep_ == "prep":
                 attribution = attribution or " ".join(x.text for x in t.subtree if not x.is_punct)[len("according to "):]
-    actor = faithfulness._agent(verb)
-    patient = faithfulness._patient(verb)
+    actor = faithfulness.base._agent(verb)
+    patient = faithfulness.base._patient(verb)
     action = " ".join(t.text for t in sorted([verb, *(c for c in verb.children if c.dep_ in {"prt", "neg", "aux", "auxpass"})],
                                              key=lambda t: t.i))
     return Happening(action=action, actor=_phrase(actor), object=_phrase(patient), attribution=attribution,
