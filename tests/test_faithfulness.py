@@ -274,3 +274,13 @@ def test_a_place_stays_with_what_it_locates():
     assert F.check("Italy gave the US permission to use an airbase in Sicily for drone strikes in Libya, Italy said.", [source]) == []
     assert F.check("Heavy United States airstrikes, using drones based in Jordan, supported the militias.",
                    [moved["source"]]) == []
+
+
+def test_an_absolute_construction_names_no_doer():
+    """"with one commander killed" tells who was killed, as the source's passive does (a model's
+    answer, labelled faithful); "Militants killed one commander" invents who did it."""
+    pair = next(p for p in PAIRS if p["id"] == "fresh-default-grounded-23")
+    assert "with one commander killed and four soldiers wounded" in pair["summary"]
+    assert F.check(pair["summary"], pair["sources"]) == []
+    fired = F.check("Militants killed one commander and wounded four soldiers.", pair["sources"][1:2])
+    assert "invented-agent" in {f.check for f in fired}

@@ -92,8 +92,19 @@ def _clause_verb(token: "Token") -> "Token":
 
 
 def _passive(verb: "Token") -> bool:
+    """Is ``verb`` told of the one acted on: a passive, a participle modifying a noun, or an
+    absolute construction ("with one commander killed and four soldiers wounded")?"""
     return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or (
-        verb.tag_ == "VBN" and verb.dep_ in {"acl", "amod"})
+        verb.tag_ == "VBN" and verb.dep_ in {"acl", "amod"}) or _absolute(verb)
+
+
+def _absolute(verb: "Token") -> bool:
+    head = verb
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head
+    return (verb.tag_ in {"VBD", "VBN"} and head.dep_ == "pcomp" and head.head.lower_ in rules()["checks"]["invented-agent"]["absolute_preps"]
+            and not any(c.dep_ in {"aux", "dobj", "obj"} for c in verb.children))
+
 
 
 def _subject(verb: "Token") -> "Token | None":
