@@ -31,6 +31,8 @@ from timeline.summaries import (
     introductions,
     subordinate_clause,
     unsupported_tokens,
+    fallback_sentence,
+    without_opener,
 )
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -769,3 +771,11 @@ def test_an_entry_dated_where_a_stretch_began_does_not_tell_the_total_counted_si
     plain = dataclasses.replace(e, sources=(dataclasses.replace(refs[0], rule="timex:weekday:past-news"),))
     assert "stretch-total" not in Summarizer("small", cache_path=tmp_path / "d.json", progress=False,
                                              generator=s.generator).summarize_entry(plain).extra["summary_checks"]
+
+
+def test_an_extractive_text_drops_a_dangling_topic_opener_but_keeps_a_move_in_time():
+    quorum = seed_sentence("Meanwhile, the internationally recognised parliament")
+    assert without_opener(quorum).startswith("The internationally recognised parliament based in the eastern town of Tobruk")
+    assert fallback_sentence([quorum]).startswith("The internationally recognised parliament")
+    stalled = "After that, the offensive stalled, with the Libyan forces insisting they were resting before another push."
+    assert without_opener(stalled) == stalled

@@ -244,7 +244,7 @@ def _discourse() -> _Discourse:
     return _Discourse(
         openers=frozenset(d["anaphoric_openers"]), expletive=frozenset(d["expletive_after_it"]),
         recap=recap, additive=frozenset(d["additive"]), speaker=speaker, quotes=tuple(d["quote_marks"]),
-        shift=tuple(p.lower() for p in d["shift_openers"]), juxtaposition=tuple(p.lower() for p in d["juxtaposition"]),
+        shift=tuple(p.lower() for p in d["shift_openers"] + d["time_shift_openers"]), juxtaposition=tuple(p.lower() for p in d["juxtaposition"]),
     )
 
 

@@ -52,7 +52,8 @@ class Words:
     frame_preps: frozenset[str]
     not_events: frozenset[str]
     not_news: tuple[str, ...]
-    shift_openers: tuple[str, ...]  # [discourse] shift_openers, shared with merging
+    shift_openers: tuple[str, ...]  # [discourse] shift_openers and time_shift_openers, shared with merging
+    topic_openers: tuple[str, ...]  # [discourse] shift_openers alone: a new topic, not a move in time
     sequence_anaphors: tuple[str, ...]  # [discourse] sequence_anaphors: "After that, ..."
     past_endings: tuple[str, ...] = ()  # [tense] past_endings: "retook", "overran"
 
@@ -72,7 +73,8 @@ def words() -> Words:
         frame_preps=frozenset(data["frame_preps"]["words"]),
         not_events=frozenset(data["not_events"]["lemmas"]),
         not_news=tuple(p.lower() for p in data["not_news"]["phrases"]),
-        shift_openers=tuple(p.lower() for p in data["discourse"]["shift_openers"]),
+        shift_openers=tuple(p.lower() for p in data["discourse"]["shift_openers"] + data["discourse"]["time_shift_openers"]),
+        topic_openers=tuple(p.lower() for p in data["discourse"]["shift_openers"]),
         sequence_anaphors=tuple(p.lower() for p in data["discourse"]["sequence_anaphors"]),
         past_endings=tuple(data["tense"]["past_endings"]),
     )

@@ -337,11 +337,29 @@ def _counts(sentence: str) -> bool:
     return bool(faithfulness.running_totals(nlp.parse(sentence)))
 
 
+def without_opener(sentence: str) -> str:
+    """``sentence`` without an opening topic-shift marker and its comma ("Meanwhile, the parliament
+    ..." gives "The parliament ..."; words of event_words.toml [discourse] shift_openers): alone, as
+    an entry's text, it points to a story the reader is not given. A move in time ("After that,")
+    says how the happening stands to another and stays."""
+    from ..events.predicates import words
+
+    stripped = sentence.lstrip()
+    lowered = stripped.lower()
+    for opener in sorted(words().topic_openers, key=len, reverse=True):
+        if lowered.startswith(opener + ","):
+            rest = stripped[len(opener) + 1:].lstrip()
+            if rest:
+                return rest[0].upper() + rest[1:]
+    return sentence
+
+
 def fallback_sentence(sentences: Sequence[str], whole: Sequence[str] = (), without: Sequence[str] = ()) -> str:
     """The extractive fallback: the most central source sentence that reads on its own (begins as a
     sentence, no artefact, no unnamed referent) once ``faithfulness.compress`` has removed its side
     clauses; else the same from ``whole``, the full sentences a source clause was cut from; the most
-    central one, compressed, when none does. Words and order are the source's. A clause carrying
+    central one, compressed, when none does. Words and order are the source's (an opening
+    "Meanwhile," goes: ``without_opener``). A clause carrying
     one of the ``without`` expressions (another event's time, ``other_dates``) is removed first
     where it can go (``faithfulness.without_clauses_of``)."""
     if not sentences:
@@ -353,7 +371,8 @@ def fallback_sentence(sentences: Sequence[str], whole: Sequence[str] = (), witho
     skip = set(faithfulness.check_names()) - {"hygiene", "unintroduced-referent"}
 
     def shortened(sentence: str) -> str:
-        return faithfulness.compress(faithfulness.without_clauses_of(sentence, without) if without else sentence)
+        kept = faithfulness.without_clauses_of(sentence, without) if without else sentence
+        return without_opener(faithfulness.compress(kept))
 
     for sentence in order:
         short = shortened(sentence)
