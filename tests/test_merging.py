@@ -103,6 +103,23 @@ def test_a_coarse_date_is_not_compatible_with_a_day_or_a_month_inside_it():
     assert dates_compatible(month, event("004", 1, "x", "2014-10-15", "2014-10-15"))  # a month is fine enough
 
 
+def test_coarse_dates_of_other_units_are_one_time_only_inside_a_year():
+    """A part of a year and a year are one happening's time when the part lies inside the year; a
+    winter across New Year, a decade or a century beside another unit never are, nor a year carried
+    from an earlier sentence beside the next year (it is no report's day): otherwise such mentions
+    chain every coarse date of a century-long archive into one merge window."""
+    year = lambda v, **kw: event("001", 1, "x", v, f"{v}-01-01", f"{v}-12-31", granularity="year", **kw)
+    winter = event("004", 1, "x", "1994-WI", "1994-12-01", "1995-02-28", granularity="season")
+    assert not dates_compatible(year("1994"), winter) and not dates_compatible(year("1995"), winter)
+    assert dates_compatible(winter, event("002", 1, "x", "1994-WI", "1994-12-01", "1995-02-28", granularity="season"))
+    assert dates_compatible(year("1994"), event("004", 1, "x", "1994-Q4", "1994-10-01", "1994-12-31", granularity="quarter"))
+    decade = event("004", 1, "x", "199", "1990-01-01", "1999-12-31", granularity="decade")
+    assert not dates_compatible(year("1994"), decade)
+    assert dates_compatible(decade, event("002", 1, "x", "199", "1990-01-01", "1999-12-31", granularity="decade"))
+    carried = event("004", 2, "x", "2002", "2002-01-01", "2002-12-31", granularity="year", rule="narrative:continued")
+    assert not dates_compatible(year("2001"), carried) and dates_compatible(year("2002"), carried)
+
+
 def test_a_duration_matches_only_what_starts_with_it_and_undated_events_never_merge():
     period = event("001", 1, "x", "P10D", "2016-08-01", "2016-08-10", type_="DURATION")
     assert not dates_compatible(period, event("004", 1, "x", "2016-08-05", "2016-08-05"))  # inside, later
@@ -777,7 +794,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _SPAN = st.tuples(st.integers(0, 60), st.integers(0, 40), st.sampled_from(["date", "report", "duration", "since",
-                                                                       "began"]))
+                                                                       "began", "quarter", "year", "carried-year"]))
 
 
 @settings(max_examples=150, deadline=None)
@@ -794,7 +811,8 @@ def test_date_sweep_finds_exactly_the_compatible_pairs(spans):
         events.append(event(f"a{k:02d}", k, text, "P1D" if kind == "duration" else first.isoformat(),
                             first.isoformat(), last.isoformat(), report=kind == "report",
                             type_="DURATION" if kind == "duration" else "DATE",
-                            rule="timex:hand+start" if kind == "since" else "timex:hand"))
+                            granularity={"quarter": "quarter", "year": "year", "carried-year": "year"}.get(kind, "day"),
+                            rule={"since": "timex:hand+start", "carried-year": "narrative:continued"}.get(kind, "timex:hand")))
     pairs = _Pairs(events, bag_of_words, DEFAULT_THRESHOLD)
     brute = [(i, j) for i in range(len(events)) for j in range(i + 1, len(events))
              if dates_compatible(events[i], events[j])]

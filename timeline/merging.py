@@ -365,13 +365,17 @@ def dates_compatible(a: Event, b: Event) -> bool:
         return False
     if _coarse(a) != _coarse(b):
         return False  # a year, quarter or season is not told at the precision of a day or a month
+    if _coarse(a) and not _coarse_units_fit(a, b):
+        return False
     if _same_stretch(a, b):
         return True
     if _is_duration(a) or _is_duration(b):
         # "over the last 10 days" is a stretch of time: the same happening as another report only if
         # that report's own interval starts when the stretch starts ("since August 1", "last week").
         return abs((a.first_day - b.first_day).days) <= DATE_TOLERANCE_DAYS
-    ra, rb = _is_report_dated(a), _is_report_dated(b)
+    # a coarse date carried from an earlier sentence ("narrative:continued" of "in 2001") is that
+    # year, not a report's day: it compares as a stated interval, below, with no report lag
+    ra, rb = _is_report_dated(a) and not _coarse(a), _is_report_dated(b) and not _coarse(b)
     if ra and rb:
         return abs((a.first_day - b.first_day).days) <= DATE_TOLERANCE_DAYS
     if ra or rb:
@@ -391,6 +395,27 @@ def dates_compatible(a: Event, b: Event) -> bool:
     return (a.first_day - b.last_day).days <= tolerance and (b.first_day - a.last_day).days <= tolerance
 
 
+#: parts of a year: beside a year, one of them is the same time only inside it
+_PART_OF_YEAR = frozenset({"quarter", "season", "half"})
+
+
+def _coarse_units_fit(a: Event, b: Event) -> bool:
+    """Can two coarse dates be one happening's, as far as their units go? Told at the same unit
+    ("in 2015", "last year"), yes (their intervals must still overlap); a part of a year and a
+    year or another part ("summer 2014", "2014"), only when one lies inside the other; a decade or
+    a century beside any other unit, no: it holds too much to say when one thing happened. Without
+    this, "the 1990s" joined every year of its decade, "this century" every decade, and a winter
+    across New Year both its years, so that the coarse mentions of a century-long archive made one
+    merge window that grew with the corpus (``benchmarks/bench_windows.py``)."""
+    ga, gb = a.granularity, b.granularity
+    if ga == gb:
+        return True
+    if {ga, gb} <= _PART_OF_YEAR | {"year"}:
+        return (a.first_day <= b.first_day and b.last_day <= a.last_day) or \
+            (b.first_day <= a.first_day and a.last_day <= b.last_day)
+    return False
+
+
 def _coarse(e: Event) -> bool:
     """Dated coarser than a month (quarter, season, half, year, decade, century); a duration is not
     (it is a stretch, see ``_is_duration``)."""
@@ -403,14 +428,15 @@ def _window_end(e: Event) -> date:
 
     - a duration on either side, or two report-dated events: first days at most
       ``DATE_TOLERANCE_DAYS`` apart;
-    - ``e`` report-dated, ``b`` explicit: ``b`` must start no later than ``e``;
+    - ``e`` report-dated, ``b`` explicit: ``b`` must start no later than ``e`` (a coarse ``e`` is
+      compared as explicit);
     - ``e`` explicit, ``b`` report-dated: ``b`` within ``REPORT_LAG_DAYS`` of ``e``'s last day (an
       explicit ``b``: within ``DATE_TOLERANCE_DAYS``, which is less);
     - both stretches: ``b``'s start window (from ``DATE_TOLERANCE_DAYS`` before its first day)
       must open before ``e``'s closes.
     """
     end = e.first_day + timedelta(days=DATE_TOLERANCE_DAYS)
-    if not _is_duration(e) and not _is_report_dated(e):
+    if not _is_duration(e) and (not _is_report_dated(e) or _coarse(e)):
         end = max(end, e.last_day + timedelta(days=max(REPORT_LAG_DAYS, DATE_TOLERANCE_DAYS)))
     window = stretch_start(e)
     if window is not None:
