@@ -842,3 +842,12 @@ def test_a_begin_verb_with_a_year_is_no_start_day():
     assert stretch_start(day) == (date(2015, 2, 8), date(2015, 2, 8))
     # no stretch rule joins them; and a year is not compatible with a day inside it (the coarse band)
     assert not dates_compatible(year, day)
+
+
+def test_the_pair_report_command_explains_bad_arguments(capsys, tmp_path):
+    from timeline.merging import main
+
+    assert main(["--help"]) == 0 and "FOLDER [N]" in capsys.readouterr().out
+    assert main([str(tmp_path / "no-such-corpus")]) == 2
+    assert "corpus not found" in capsys.readouterr().err
+    assert main(["seeds", "many"]) == 2 and "usage" in capsys.readouterr().err

@@ -1187,10 +1187,18 @@ def main(argv: list[str] | None = None) -> int:
     from .pipeline import corpus_folder, event_stages
 
     args = sys.argv[1:] if argv is None else argv
-    if not args:
-        print("usage: python -m timeline.merging FOLDER [N]", file=sys.stderr)
+    usage = "usage: python -m timeline.merging FOLDER [N]  (the N best-scoring pairs, default 30)"
+    if args[:1] in (["-h"], ["--help"]):
+        print(usage)
+        return 0
+    if not args or len(args) > 2 or (len(args) == 2 and not args[1].isdigit()):
+        print(usage, file=sys.stderr)
         return 2
-    corpus = load_corpus(args[0])
+    try:
+        corpus = load_corpus(args[0])
+    except (FileNotFoundError, ValueError) as err:
+        print(f"python -m timeline.merging: {err}", file=sys.stderr)
+        return 2
     limit = int(args[1]) if len(args) > 1 else 30
     table = place_tables.load_table(corpus_folder(corpus))
     stages = event_stages(corpus, table=table)  # the events as the pipeline merges them
