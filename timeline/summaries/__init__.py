@@ -41,7 +41,6 @@ import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
@@ -49,7 +48,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from .. import faithfulness, models
 from ..datetext import month_label, reader_date
 from ..records import TimelineEntry
-from .generation import ChatGenerator, default_threads
+from .generation import ChatGenerator, default_threads  # noqa: F401  (default_threads: re-exported for benchmarks)
 from .grounding import facts_block, from_event, happening
 from .digest import month_digest
 from .threads import salient, threads
@@ -596,7 +595,7 @@ def antecedents(shown: Sequence[tuple[str, object | None]], by_sentence: Mapping
     place table gives (``[referents]``: "the city" takes a city, "the country" a country); "there"
     takes any place. Groups and happenings are not looked up: the small parser's entities mistake
     towns for organisations, so those are left to the guard and the fallback."""
-    from .. import faithfulness, nlp, places
+    from .. import nlp, places
 
     config = prompt_config()["referents"]
     fits: dict[str, set[str]] = {noun: set(kinds) for noun, kinds in config["kinds"].items()}
