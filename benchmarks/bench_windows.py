@@ -26,13 +26,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
-def _moved(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", default="1,4,16,34", help="comma-separated numbers of copies of the pool")
@@ -40,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     copies = [int(c) for c in args.copies.split(",")]
 
     import bench_scale
+
+    def moved(day: date, years: int) -> date:  # as bench_scale moves each copy's publication date
+        return date.fromisoformat(bench_scale._later(day, years))
 
     from timeline.corpus import load_corpus
     from timeline.events import for_timeline
@@ -57,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{time.perf_counter() - started:.0f} s)")
     first = None
     for n in copies:
-        batch = [dataclasses.replace(e, first_day=_moved(e.first_day, k), last_day=_moved(e.last_day, k),
+        batch = [dataclasses.replace(e, first_day=moved(e.first_day, k), last_day=moved(e.last_day, k),
                                      article=f"{e.article}-{k}")
                  for k in range(n) for e in dated]
         windows, pairs = _windows_and_pairs(batch)
